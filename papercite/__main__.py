@@ -1,0 +1,3 @@
+from papercite.cli import main
+
+main()

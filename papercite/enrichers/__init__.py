@@ -1,0 +1,1 @@
+"""Built-in enrichers, each a plugin module registered like a third-party one."""

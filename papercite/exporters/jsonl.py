@@ -1,0 +1,55 @@
+"""JSON Lines: one JSON object per record, the contract of ``papercite parse``.
+
+Keys, exactly: ``title``, ``authors`` (``{"given", "family"}`` or
+``{"literal"}``), ``et_al``, ``affiliations``, ``category``, ``date``
+(``YYYY-MM-DD`` or null), ``has_code``, ``abstract`` (LaTeX source),
+``abstract_text``, ``urls`` and ``source`` (``{"file", "line"}``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from papercite.model import Group, Paper
+from papercite.plugins.hookspecs import hookimpl
+from papercite.plugins.types import ExportContext, Exporter
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def record_to_json(paper: Paper) -> dict[str, Any]:
+    return {
+        "title": paper.title,
+        "authors": [
+            {"literal": a.name} if isinstance(a, Group) else {"given": a.given, "family": a.family}
+            for a in paper.authors
+        ],
+        "et_al": paper.et_al,
+        "affiliations": list(paper.affiliations),
+        "category": paper.category,
+        "date": paper.date.isoformat() if paper.date else None,
+        "has_code": paper.has_code,
+        "abstract": paper.abstract,
+        "abstract_text": paper.abstract_text,
+        "urls": [link.url for link in paper.links],
+        "source": {"file": paper.source.file, "line": paper.source.line} if paper.source else None,
+    }
+
+
+def write_jsonl(records: Iterable[Paper], out: TextIO, ctx: ExportContext) -> None:
+    write = out.write
+    for paper in records:
+        write(_encode(record_to_json(paper)))
+        write("\n")
+
+
+@hookimpl
+def papercite_exporters() -> Iterable[Exporter]:
+    yield Exporter(
+        name="jsonl",
+        write=write_jsonl,
+        description="JSON Lines, one object per record (the output of 'papercite parse')",
+        extension=".jsonl",
+    )

@@ -1,0 +1,321 @@
+"""LaTeX source -> plain Unicode text, for abstracts and titles.
+
+pylatexenc renders LaTeX to text correctly but takes milliseconds per abstract.
+Most abstracts carry no LaTeX at all, and the rest use a small vocabulary
+(font switches, ``$\\times$``, ``\\url``, accents, ``\\cite``). This module
+renders that vocabulary itself, using pylatexenc's own table of symbol macros
+so the characters agree, and hands anything else (environments, ``\\frac``,
+math alphabets, ...) to pylatexenc configured with the same choices.
+
+Deliberate choices where pylatexenc's defaults suit LaTeX documents rather
+than copied abstracts (the same choices are applied to pylatexenc here):
+
+* ``%`` and ``&`` are literal characters (abstracts say "5%" and "A & B").
+* ``\\url{u}`` -> ``u``; ``\\href{u}{t}`` -> ``t (u)``;
+  ``\\cite{a,b}`` -> ``[a, b]``; ``\\footnote{x}`` -> `` (x)``.
+* Runs of white space (including line breaks from ``\\\\``) become one space.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Anything that makes a string LaTeX rather than plain text; without it the
+# text is returned as is (after white-space folding).
+_NEEDS_WORK = re.compile(r"[\\${}~]|--|``|''|[!?]`")
+_WS = re.compile(r"[ \t\r\n\f\v]+")
+
+_TOKEN = re.compile(
+    r"""
+    (?P<word>\\[A-Za-z@]+)\*?[ \t\r\n]*   # control word, swallowing following space
+  | (?P<sym>\\[^A-Za-z@])               # control symbol: \& \% \' \, \\ ...
+  | (?P<open>\{)
+  | (?P<close>\})
+  | (?P<math>\$\$?)
+  | (?P<special>---|--|``|''|[!?]`|~)
+  | (?P<text>[^\\{}$~`'!?\-]+|.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_SPECIALS = {
+    "---": "\u2014",
+    "--": "\u2013",
+    "``": "\u201c",
+    "''": "\u201d",
+    "!`": "\u00a1",
+    "?`": "\u00bf",
+    "~": "\u00a0",
+}
+
+# Combining marks for the accent macros (as pylatexenc renders them).
+_ACCENTS = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "d": "\u0323",
+    "b": "\u0331",
+    "k": "\u0328",
+    "r": "\u030a",
+}
+_LETTER_ACCENTS = frozenset("udvHcbkr")  # accents spelled as letters: need an argument
+
+# Macros whose single argument is simply shown.
+_UNWRAP = frozenset(
+    [
+        "textit",
+        "textbf",
+        "emph",
+        "textrm",
+        "textsf",
+        "texttt",
+        "textsc",
+        "textsl",
+        "textup",
+        "textmd",
+        "textnormal",
+        "text",
+        "mathrm",
+        "mbox",
+        "hbox",
+        "underline",
+        "uline",
+        "ensuremath",
+    ]
+)
+_CITE = frozenset(["cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear", "nocite"])
+
+
+class _Unsupported(Exception):
+    """Raised by the fast renderer for LaTeX it leaves to pylatexenc."""
+
+
+@lru_cache(maxsize=1)
+def _macro_tables() -> tuple[dict[str, str], frozenset[str]]:
+    """From pylatexenc: argument-less macros with a constant rendering
+    (``\\times`` -> ×), and the names of macros that take arguments."""
+    from pylatexenc import latex2text, latexwalker
+
+    text_db = latex2text.get_default_latex_context_db()
+    walk_db = latexwalker.get_default_latex_context_db()
+    symbols: dict[str, str] = {}
+    for spec in text_db.iter_macro_specs():
+        repl = spec.simplify_repl
+        walk = walk_db.get_macro_spec(spec.macroname)
+        if isinstance(repl, str) and "%" not in repl and not (walk and walk.args_parser.argspec):
+            symbols[spec.macroname] = repl
+    with_args = frozenset(spec.macroname for spec in walk_db.iter_macro_specs() if spec.args_parser.argspec)
+    return symbols, with_args
+
+
+def _escape_literals(source: str) -> str:
+    """Make unescaped ``%`` and ``&`` literal before pylatexenc sees them."""
+    return re.sub(r"(?<!\\)((?:\\\\)*)([%&])", r"\1\\\2", source)
+
+
+@lru_cache(maxsize=1)
+def _pylatexenc_converter():
+    from pylatexenc import latex2text, latexwalker
+    from pylatexenc.macrospec import MacroSpec
+
+    def cite(node, l2tobj=None):
+        keys = l2tobj.nodelist_to_text([node.nodeargd.argnlist[-1]])
+        return "[" + ", ".join(k.strip() for k in keys.split(",")) + "]"
+
+    def href(node, l2tobj=None):
+        url, text = (l2tobj.nodelist_to_text([a]) for a in node.nodeargd.argnlist[-2:])
+        return text if text == url else f"{text} ({url})"
+
+    walk_db = latexwalker.get_default_latex_context_db()
+    walk_db.add_context_category(
+        "papercite",
+        prepend=True,
+        macros=[MacroSpec("href", "{{"), MacroSpec("url", "{"), MacroSpec("footnote", "[{")]
+        + [MacroSpec(name, "*[[{") for name in _CITE]
+        + [MacroSpec(name, "{") for name in _UNWRAP],
+    )
+    text_db = latex2text.get_default_latex_context_db()
+    text_db.add_context_category(
+        "papercite",
+        prepend=True,
+        macros=[
+            latex2text.MacroTextSpec("url", "%s"),
+            latex2text.MacroTextSpec("href", href),
+            latex2text.MacroTextSpec("footnote", " (%(2)s)"),
+        ]
+        + [latex2text.MacroTextSpec(name, cite) for name in _CITE]
+        + [latex2text.MacroTextSpec(name, "%s") for name in _UNWRAP],
+    )
+    return latex2text.LatexNodes2Text(latex_context=text_db), walk_db
+
+
+def pylatexenc_to_text(source: str) -> str:
+    """Render with pylatexenc, configured with this module's choices (slow, complete)."""
+    from pylatexenc import latexwalker
+
+    converter, walk_db = _pylatexenc_converter()
+    walker = latexwalker.LatexWalker(_escape_literals(source), latex_context=walk_db, tolerant_parsing=True)
+    nodes, _, _ = walker.get_latex_nodes()
+    return fold_space(converter.nodelist_to_text(nodes))
+
+
+def fold_space(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def latex_to_text(source: str) -> str:
+    """Render LaTeX source (an abstract, a title) as plain Unicode text."""
+    if not _NEEDS_WORK.search(source):
+        return fold_space(source)
+    try:
+        return fold_space(_Renderer(source).render())
+    except _Unsupported:
+        pass
+    try:
+        return pylatexenc_to_text(source)
+    except Exception:  # pylatexenc can fail on odd input; never lose the abstract
+        return fold_space(re.sub(r"\\[A-Za-z@]+\*?|[{}$]", "", source))
+
+
+class _Renderer:
+    """Renders the common subset of LaTeX; raises _Unsupported for the rest."""
+
+    def __init__(self, source: str) -> None:
+        self.tokens = list(_TOKEN.finditer(source))
+        self.pos = 0
+
+    def render(self) -> str:
+        out = self._until(None)
+        if self.pos < len(self.tokens):  # a stray closing brace: pylatexenc drops it
+            self.pos += 1
+            return out + self.render()
+        return out
+
+    def _until(self, closer: str | None) -> str:
+        """Render tokens up to ``closer`` ('}' or '$'), consuming it."""
+        out: list[str] = []
+        tokens = self.tokens
+        while self.pos < len(tokens):
+            m = tokens[self.pos]
+            kind = m.lastgroup
+            self.pos += 1
+            if kind == "text":
+                out.append(m.group())
+            elif kind == "open":
+                out.append(self._until("}"))
+            elif kind == "close":
+                if closer == "}":
+                    return "".join(out)
+                self.pos -= 1  # unbalanced: let the caller decide
+                return "".join(out)
+            elif kind == "math":
+                if closer == m.group():
+                    return "".join(out)
+                if m.group() == "$$":
+                    raise _Unsupported  # display math: pylatexenc lays it out
+                out.append(self._until("$"))
+            elif kind == "special":
+                out.append(_SPECIALS[m.group()])
+            elif kind == "sym":
+                out.append(self._symbol(m.group()[1]))
+            else:
+                out.append(self._macro(m.group("word")[1:]))
+        return "".join(out)
+
+    def _symbol(self, char: str) -> str:
+        if char in _ACCENTS:
+            return self._accent(char)
+        if char == "\\":
+            return "\n"
+        if char in ",;: ":
+            return " "
+        symbols = _macro_tables()[0]
+        if char in symbols:
+            return symbols[char]
+        if char in "&%$#_{}":
+            return char
+        raise _Unsupported
+
+    def _macro(self, name: str) -> str:
+        if name in _UNWRAP:
+            return self._argument()
+        if name in _LETTER_ACCENTS:
+            return self._accent(name)
+        if name == "url":
+            return self._raw_argument()
+        if name == "href":
+            url = self._raw_argument()
+            text = self._argument()
+            return text if text == url else f"{text} ({url})"
+        if name in _CITE:
+            keys = self._raw_argument()
+            return "[" + ", ".join(k.strip() for k in keys.split(",")) + "]"
+        if name == "footnote":
+            return f" ({self._argument()})"
+        symbols, with_args = _macro_tables()
+        if name in symbols:
+            return symbols[name]
+        if name in with_args:
+            raise _Unsupported  # a macro with arguments we do not render ourselves
+        # An unknown macro without arguments (``\num``) renders as nothing, as in pylatexenc.
+        return ""
+
+    def _next(self) -> re.Match[str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def _argument(self) -> str:
+        m = self._next()
+        if m is None or m.lastgroup != "open":
+            raise _Unsupported
+        self.pos += 1
+        return self._until("}")
+
+    def _raw_argument(self) -> str:
+        """A verbatim ``{...}`` argument (URLs, citation keys)."""
+        m = self._next()
+        if m is None or m.lastgroup != "open":
+            raise _Unsupported
+        depth, parts = 1, []
+        self.pos += 1
+        while self.pos < len(self.tokens):
+            tok = self.tokens[self.pos]
+            self.pos += 1
+            if tok.lastgroup == "open":
+                depth += 1
+            elif tok.lastgroup == "close":
+                depth -= 1
+                if depth == 0:
+                    return "".join(parts)
+            parts.append(tok.group())
+        raise _Unsupported
+
+    def _accent(self, accent: str) -> str:
+        m = self._next()
+        if m is None:
+            raise _Unsupported
+        if m.lastgroup == "open":
+            base = self._argument()
+        elif m.lastgroup == "text":
+            self.pos += 1
+            text = m.group()
+            base, rest = text[:1], text[1:]
+            if rest:
+                self.tokens.insert(self.pos, _TOKEN.match(rest))  # put the tail back
+        elif m.lastgroup == "word" and m.group("word")[1:] in ("i", "j"):
+            self.pos += 1
+            base = m.group("word")[1]  # an accented dotless i is just an accented i
+        else:
+            raise _Unsupported
+        if not base:
+            return ""
+        return unicodedata.normalize("NFC", base[0] + _ACCENTS[accent] + base[1:])

@@ -1,0 +1,115 @@
+"""Find GitHub and Hugging Face links in text and normalise them.
+
+A URL found in an abstract ends before white space, a brace (``\\url{...}``)
+or a closing angle bracket; trailing punctuation that belongs to the sentence
+(``.``, ``,``, an unbalanced ``)``) and a trailing ``/`` or ``.git`` are cut.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from papercite.model import Link, LinkKind
+
+_URL = re.compile(r"""https?://[^\s{}<>"\\]+""", re.IGNORECASE)
+_TRAILING = ".,;:!?'*"
+_GITHUB_HOSTS = {"github.com", "www.github.com"}
+_HF_HOSTS = {"huggingface.co", "www.huggingface.co", "hf.co"}
+# Hugging Face paths that are site pages, not owners.
+_HF_RESERVED = {
+    "docs",
+    "blog",
+    "papers",
+    "models",
+    "datasets",
+    "spaces",
+    "collections",
+    "pricing",
+    "login",
+    "join",
+    "settings",
+    "organizations",
+    "learn",
+    "tasks",
+    "posts",
+    "chat",
+    "api",
+}
+_GITHUB_RESERVED = {
+    "orgs",
+    "topics",
+    "features",
+    "marketplace",
+    "explore",
+    "settings",
+    "sponsors",
+    "about",
+    "pricing",
+    "login",
+    "join",
+    "collections",
+    "trending",
+    "apps",
+    "site",
+}
+
+
+def _trim(url: str) -> str:
+    while url:
+        if (
+            url[-1] in _TRAILING
+            or (url[-1] == ")" and url.count("(") < url.count(")"))
+            or (url[-1] == "]" and url.count("[") < url.count("]"))
+        ):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def classify(url: str) -> Link | None:
+    """Return the :class:`Link` for a GitHub or Hugging Face URL, else ``None``."""
+    m = re.match(r"https?://([^/?#]+)(/[^?#]*)?", url, re.IGNORECASE)
+    if not m:
+        return None
+    host = m.group(1).lower()
+    parts = [p for p in (m.group(2) or "").split("/") if p]
+    if host in _GITHUB_HOSTS:
+        if not parts or parts[0].lower() in _GITHUB_RESERVED:
+            return None
+        if len(parts) >= 2 and parts[1].lower().endswith(".git"):
+            parts[1] = parts[1][:-4]
+        if len(parts) == 1:
+            return Link(f"https://github.com/{parts[0]}", LinkKind.GITHUB_OWNER, parts[0])
+        path = "/".join(parts)
+        return Link(f"https://github.com/{path}", LinkKind.GITHUB_REPO, parts[0], parts[1])
+    if host in _HF_HOSTS:
+        if not parts:
+            return None
+        kinds = {"datasets": LinkKind.HF_DATASET, "spaces": LinkKind.HF_SPACE}
+        if parts[0] in kinds:
+            prefix, kind, parts = parts[0] + "/", kinds[parts[0]], parts[1:]
+            if len(parts) < 2:
+                return None  # a listing page, or a legacy dataset without owner
+        elif parts[0].lower() in _HF_RESERVED:
+            return None
+        else:
+            prefix, kind = "", LinkKind.HF_MODEL
+        if len(parts) == 1:
+            return Link(f"https://huggingface.co/{parts[0]}", LinkKind.HF_OWNER, parts[0])
+        path = "/".join(parts)
+        return Link(f"https://huggingface.co/{prefix}{path}", kind, parts[0], parts[1])
+    return None
+
+
+def find_links(text: str) -> Iterator[Link]:
+    """Yield each GitHub/Hugging Face link in ``text`` once, in order of appearance."""
+    if "http" not in text:
+        return
+    seen: set[str] = set()
+    for m in _URL.finditer(text):
+        link = classify(_trim(m.group()))
+        if link is not None and link.url not in seen:
+            seen.add(link.url)
+            yield link

@@ -1,0 +1,141 @@
+"""The record model: what papercite knows about a paper.
+
+Records are frozen dataclasses. Readers build them, enrichers return new ones
+with ``dataclasses.replace``, exporters only read them. Every field is
+explicit; there is no dictionary of extras to smuggle untyped data through a
+plugin boundary.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TypeAlias
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person author. Particles ("van der", "de la") belong to ``family``."""
+
+    given: str
+    family: str
+
+    @property
+    def display(self) -> str:
+        return f"{self.given} {self.family}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """An institutional author ("GLM-5 Team"): a literal that is never split."""
+
+    name: str
+
+    @property
+    def display(self) -> str:
+        return self.name
+
+
+Author: TypeAlias = Person | Group
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record came from: file name (``-`` for stdin) and 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+class LinkKind(str, Enum):
+    """What a code or model URL points at; link checkers dispatch on it."""
+
+    GITHUB_REPO = "github-repo"
+    GITHUB_OWNER = "github-owner"
+    HF_MODEL = "hf-model"
+    HF_DATASET = "hf-dataset"
+    HF_SPACE = "hf-space"
+    HF_OWNER = "hf-owner"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A normalised GitHub or Hugging Face URL and what it names.
+
+    ``owner`` is the user or organisation; ``name`` the repository, model,
+    dataset or space (``None`` for an owner page).
+    """
+
+    url: str
+    kind: LinkKind
+    owner: str
+    name: str | None = None
+
+
+class LinkStatus(str, Enum):
+    """Outcome of a link check, as the link-health enrichers report it."""
+
+    OK = "ok"
+    MOVED = "moved"
+    GONE = "gone"
+    GATED = "gated"
+    ARCHIVED = "archived"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkReport:
+    """The result of checking one :class:`Link`.
+
+    ``new_url`` is set for ``moved``; ``detail`` says what the service
+    answered (HTTP status, rate-limit reset time, ...).
+    """
+
+    url: str
+    status: LinkStatus
+    new_url: str | None = None
+    detail: str = ""
+    checked_at: _dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper.
+
+    The first group of fields is what a listing yields; the second is what
+    enrichers add (arXiv identifier, DOIs, published version, link reports).
+    ``subject`` keeps the listing's raw subject code even when it does not map
+    to a known arXiv category.
+    """
+
+    title: str
+    authors: tuple[Author, ...] = ()
+    et_al: bool = False
+    affiliations: tuple[str, ...] = ()
+    subject: str | None = None
+    category: str | None = None
+    date: _dt.date | None = None
+    has_code: bool = False
+    abstract: str = ""
+    abstract_text: str = ""
+    links: tuple[Link, ...] = ()
+    source: Source | None = None
+    # Filled in by enrichers.
+    arxiv_id: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    journal_ref: str | None = None
+    published_doi: str | None = None
+    link_reports: tuple[LinkReport, ...] = field(default=())
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return tuple(link.url for link in self.links)
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None

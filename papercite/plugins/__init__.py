@@ -1,0 +1,18 @@
+"""Plugin plumbing: hook specifications, registration types and the manager."""
+
+from papercite.plugins.hookspecs import hookimpl
+from papercite.plugins.manager import PluginError, Registry, get_plugin_manager
+from papercite.plugins.types import EnrichContext, Enricher, ExportContext, Exporter, ReadContext, Reader
+
+__all__ = [
+    "EnrichContext",
+    "Enricher",
+    "ExportContext",
+    "Exporter",
+    "PluginError",
+    "ReadContext",
+    "Reader",
+    "Registry",
+    "get_plugin_manager",
+    "hookimpl",
+]

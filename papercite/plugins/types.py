@@ -1,0 +1,87 @@
+"""What plugins register: one frozen dataclass per kind of registration.
+
+A plugin's hook implementation yields these; the plugin manager collects
+them into typed registries. Readers and exporters are pure functions over
+streams of text and records; only the CLI opens files.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from papercite.diagnostics import Diagnostics
+from papercite.model import Paper
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a reader gets besides its lines.
+
+    ``source`` names the input in messages (``-`` for stdin); ``as_of`` is the
+    reference date for listing dates without a year; problems go to
+    ``diagnostics`` and never stop the other records.
+    """
+
+    source: str
+    diagnostics: Diagnostics
+    as_of: _dt.date = field(default_factory=_dt.date.today)
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What an exporter gets besides its records; ``diagnostics`` takes
+    reports about records it cannot write."""
+
+    diagnostics: Diagnostics
+
+
+@dataclass(frozen=True)
+class EnrichContext:
+    """What an enricher gets besides its records.
+
+    ``environ`` carries service URLs and secrets (``GITHUB_TOKEN``, ...): a
+    plugin reads them from here, never from ``os.environ``, so that tests can
+    point it at a stand-in server.
+    """
+
+    diagnostics: Diagnostics
+    environ: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A reader turns lines of one input format into records.
+
+    ``read(lines, ctx)`` must be a generator: records stream out as they are
+    read. ``extensions`` (with the dot) and ``sniff(first_lines)`` let the CLI
+    detect the format when ``--from`` is not given.
+    """
+
+    name: str
+    read: Callable[[Iterable[str], ReadContext], Iterator[Paper]]
+    description: str = ""
+    extensions: tuple[str, ...] = ()
+    sniff: Callable[[list[str]], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """An exporter writes records to a text stream, one record at a time."""
+
+    name: str
+    write: Callable[[Iterable[Paper], TextIO, ExportContext], None]
+    description: str = ""
+    extension: str = ""
+
+
+@dataclass(frozen=True)
+class Enricher:
+    """An enricher takes the stream of records and yields them, possibly
+    replaced by new records (``dataclasses.replace``), in the same order."""
+
+    name: str
+    enrich: Callable[[Iterable[Paper], EnrichContext], Iterator[Paper]]
+    description: str = ""
