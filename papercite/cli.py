@@ -73,8 +73,9 @@ def reader_options(command: Callable[..., Any]) -> Callable[..., Any]:
 class App:
     """Per-invocation state: the registry (built on first use) and the diagnostics."""
 
-    def __init__(self, pm_factory: Callable[[], Any]) -> None:
+    def __init__(self, pm_factory: Callable[[], Any], verbose: bool = False) -> None:
         self._pm_factory = pm_factory
+        self.verbose = verbose
         self.diagnostics = Diagnostics(emit=self._emit)
 
     @functools.cached_property
@@ -105,7 +106,7 @@ def output_stream(path: str) -> Iterator[TextIO]:
         with atomic_output(path) as out:
             yield out
         return
-    binary = click.get_binary_stream("stdout")
+    binary = sys.stdout.buffer
     out = io.TextIOWrapper(binary, encoding="utf-8", newline="\n", write_through=False)
     try:
         yield out
@@ -119,8 +120,9 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
 
     @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
     @click.version_option(__version__, "-V", "--version", prog_name="papercite")
+    @click.option("-v", "--verbose", is_flag=True, help="Show the Python traceback when a plugin fails.")
     @click.pass_context
-    def cli(ctx: click.Context) -> None:
+    def cli(ctx: click.Context, verbose: bool) -> None:
         """Turn lists of research papers into citations, and keep their links healthy.
 
         \b
@@ -129,7 +131,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
           papercite parse listing.txt --as-of 2026-11-27 -o records.jsonl
           papercite plugins
         """
-        ctx.obj = App(pm_factory)
+        ctx.obj = App(pm_factory, verbose)
 
     @cli.command()
     @reader_options
@@ -166,7 +168,7 @@ def _run_export(
             app.registry.reader(fmt)
     except PluginError as exc:
         raise click.UsageError(str(exc)) from None
-    stdin = click.get_binary_stream("stdin")
+    stdin = sys.stdin.buffer
     records = read_records(
         inputs,
         lambda path: iter_lines(path, stdin),
@@ -183,6 +185,12 @@ def _run_export(
     except OSError as exc:
         click.echo(f"papercite: error: {output}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_INPUT)
+    except Exception as exc:
+        # A plugin's reader or exporter failed: one line, unless asked for more.
+        if app.verbose:
+            raise
+        click.echo(f"papercite: error: {type(exc).__name__}: {exc} (use --verbose for the traceback)", err=True)
+        sys.exit(EXIT_STRICT)
     app.finish(strict)
 
 

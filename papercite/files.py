@@ -46,6 +46,9 @@ def iter_lines(path: str, stdin: BinaryIO | None = None) -> Iterator[str]:
 
 
 def _decode_lines(stream: BinaryIO, name: str) -> Iterator[str]:
+    peek = getattr(stream, "peek", None)
+    if peek is not None and b"\0" in peek(8192)[:8192]:
+        raise InputError(name, "binary data (NUL byte): not a text file")
     for number, raw in enumerate(stream, start=1):
         if b"\0" in raw:
             raise InputError(f"{name}:{number}", "binary data (NUL byte): not a text file")

@@ -52,10 +52,23 @@ def read_records(
     """
     for path in inputs:
         ctx = ReadContext(source=path, diagnostics=diagnostics, as_of=as_of)
+        lines = open_lines(path)
+        head: list[str] = []
         try:
-            lines = open_lines(path)
-            head = list(itertools.islice(lines, _SNIFF_LINES))
+            for line in lines:
+                head.append(line)
+                if len(head) == _SNIFF_LINES:
+                    break
+        except InputError as exc:
+            # Keep what was read before the bad line; the error surfaces after it.
+            lines = _raising(exc)
+        try:
             reader = choose_reader(registry, path, head, fmt)
             yield from reader.read(itertools.chain(head, lines), ctx)
         except InputError as exc:
             diagnostics.fail(exc.where, exc.message)
+
+
+def _raising(exc: Exception) -> Iterator[str]:
+    raise exc
+    yield  # a generator that fails when first advanced
