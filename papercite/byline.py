@@ -14,18 +14,21 @@ that is still unusual, is reported rather than chosen silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from papercite.model import Author
-from papercite.names import NameShape, parse_name
+from papercite.names import MAX_NAME_WORDS, NameShape, has_group_word, is_name_word, parse_name
 
 MAX_SHOWN = 3  # listings show at most three names
-_ET_AL = re.compile(r"\s*,?\s+et\s+al\.?\s*$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._&'-]*$")
 _AFFIL_SEP = " \u00b7 "
 # Characters a title does not end with when an author name follows it directly.
 _NOT_TITLE_END = set(",;:-–—(/[{&·") | {" ", "\t"}
 _CLOSERS = set(")]}?!.'\"$’”%")
+# Where a name can start: a capital (or any non-ASCII letter, checked with
+# isupper) glued to something a title can end with.
+_NAME_START = re.compile(r"(?<![ \t,;:\-–—(/\[{&·])[A-Z\u00c0-\U0010ffff]")
 
 
 class BylineError(ValueError):
@@ -46,11 +49,10 @@ class _Candidate:
     title: str
     names: tuple[NameShape, ...]
     boundary: int
-    penalty: int
 
     @property
     def score(self) -> int:
-        return 3 * self.boundary + sum(n.quality for n in self.names) - self.penalty
+        return 3 * self.boundary + sum(n.quality for n in self.names)
 
     @property
     def doubtful(self) -> bool:
@@ -84,27 +86,56 @@ def _split_affiliations(text: str, warnings: list[str]) -> tuple[str, tuple[str,
 
 def _candidates(head: str, et_al: bool) -> list[_Candidate]:
     pieces = head.split(", ")
+    # rests[k] = the k-1 whole names after the glued piece of a k-name list,
+    # or None when one of them is not a name (then no longer list fits either).
+    rests: dict[int, tuple[NameShape, ...]] = {1: ()}
+    for k in range(2, min(MAX_SHOWN, len(pieces)) + 1):
+        shape = parse_name(pieces[len(pieces) - k + 1])
+        if shape is None:
+            break
+        rests[k] = (shape, *rests[k - 1])
+    # "et al." only follows a full list of three names: try that first and
+    # fall back to shorter lists (reported by the caller) only if it fails.
+    order = [[MAX_SHOWN], [1, 2]] if et_al else [[1, 2, 3]]
     out: list[_Candidate] = []
-    for k in range(1, min(MAX_SHOWN, len(pieces)) + 1):
-        rest = [parse_name(p) for p in pieces[len(pieces) - k + 1 :]]
-        if any(r is None for r in rest):
-            break  # a longer list would contain this non-name as well
-        glued = pieces[len(pieces) - k]
-        prefix = ", ".join(pieces[: len(pieces) - k])
-        for i in range(1, len(glued)):
-            if not glued[i].isupper() or glued[i - 1] in _NOT_TITLE_END:
-                continue
-            first = parse_name(glued[i:])
-            if first is None:
-                continue
-            title = f"{prefix}, {glued[:i]}" if prefix else glued[:i]
-            # "et al." only follows a full list of three names.
-            penalty = 10 if et_al and k != MAX_SHOWN else 0
-            names = (first, *rest)
-            out.append(_Candidate(title, names, _boundary_score(glued[i - 1], glued[i:]), penalty))  # type: ignore[arg-type]
+    for ks in order:
+        for k in ks:
+            if k in rests:
+                out.extend(_glued_candidates(pieces, k, rests[k]))
+        if out:
+            break
     # On a tie the longer first name wins (DeepSeek-AI over Seek-AI); ties are reported anyway.
     out.sort(key=lambda c: (-c.score, len(c.title)))
     return out
+
+
+def _glued_candidates(pieces: list[str], k: int, rest: tuple[NameShape, ...]) -> Iterator[_Candidate]:
+    """Splits of the piece that holds the end of the title and the first of ``k`` names."""
+    glued = pieces[len(pieces) - k]
+    prefix = ", ".join(pieces[: len(pieces) - k])
+    # A name has at most MAX_NAME_WORDS words: only the end of the glued piece can hold the first one.
+    start = max(1, _nth_space_from_end(glued, MAX_NAME_WORDS))
+    group_word = has_group_word(glued[start:])
+    for m in _NAME_START.finditer(glued, start):
+        i = m.start()
+        if not glued[i].isupper():
+            continue
+        space = glued.find(" ", i)
+        if space > 0 and not group_word and not is_name_word(glued[i:space]):
+            continue  # cheap rejection: several words, the first not a name word, no group keyword
+        first = parse_name(glued[i:])
+        if first is not None:
+            title = f"{prefix}, {glued[:i]}" if prefix else glued[:i]
+            yield _Candidate(title, (first, *rest), _boundary_score(glued[i - 1], glued[i:]))
+
+
+def _nth_space_from_end(text: str, n: int) -> int:
+    pos = len(text)
+    for _ in range(n):
+        pos = text.rfind(" ", 0, pos)
+        if pos < 0:
+            return 0
+    return pos
 
 
 def split_byline(text: str) -> Byline:
@@ -112,10 +143,10 @@ def split_byline(text: str) -> Byline:
     warnings: list[str] = []
     text = " ".join(text.split())
     head, affiliations = _split_affiliations(text, warnings)
-    m = _ET_AL.search(head)
-    et_al = m is not None
-    if m:
-        head = head[: m.start()]
+    et_al = False
+    if head.endswith((" et al.", " et al")):
+        et_al = True
+        head = head[: head.rindex(" et al")].rstrip(" ,")
     candidates = _candidates(head, et_al)
     if not candidates:
         raise BylineError("no author list found after the title (expected 'Title' glued to 'First Author, ...')")

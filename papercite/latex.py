@@ -23,8 +23,8 @@ import unicodedata
 from functools import lru_cache
 
 # Anything that makes a string LaTeX rather than plain text; without it the
-# text is returned as is (after white-space folding).
-_NEEDS_WORK = re.compile(r"[\\${}~]|--|``|''|[!?]`")
+# text is returned as is (after white-space folding). Substring tests beat a
+# regular-expression scan several times over on long plain abstracts.
 _WS = re.compile(r"[ \t\r\n\f\v]+")
 
 _TOKEN = re.compile(
@@ -34,21 +34,22 @@ _TOKEN = re.compile(
   | (?P<open>\{)
   | (?P<close>\})
   | (?P<math>\$\$?)
-  | (?P<special>---|--|``|''|[!?]`|~)
-  | (?P<text>[^\\{}$~`'!?\-]+|.)
+  | (?P<tilde>~)
+  | (?P<text>[^\\{}$~]+)
     """,
     re.VERBOSE | re.DOTALL,
 )
 
-_SPECIALS = {
-    "---": "\u2014",
-    "--": "\u2013",
-    "``": "\u201c",
-    "''": "\u201d",
-    "!`": "\u00a1",
-    "?`": "\u00bf",
-    "~": "\u00a0",
-}
+# Ligatures and quotes of running text, replaced inside each text run.
+_SPECIALS = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d", "!`": "\u00a1", "?`": "\u00bf"}
+_SPECIAL = re.compile("|".join(map(re.escape, sorted(_SPECIALS, key=len, reverse=True))))
+
+
+def _specials(text: str) -> str:
+    if "--" in text or "`" in text or "''" in text:
+        return _SPECIAL.sub(lambda m: _SPECIALS[m.group()], text)
+    return text
+
 
 # Combining marks for the accent macros (as pylatexenc renders them).
 _ACCENTS = {
@@ -170,13 +171,26 @@ def pylatexenc_to_text(source: str) -> str:
 
 
 def fold_space(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    if "  " in text or "\t" in text or "\n" in text or "\r" in text or "\f" in text or "\v" in text:
+        text = _WS.sub(" ", text)
+    return text.strip(" ")
 
 
 def latex_to_text(source: str) -> str:
     """Render LaTeX source (an abstract, a title) as plain Unicode text."""
-    if not _NEEDS_WORK.search(source):
+    if not (
+        "\\" in source
+        or "$" in source
+        or "{" in source
+        or "}" in source
+        or "~" in source
+        or "--" in source
+        or "`" in source
+        or "''" in source
+    ):
         return fold_space(source)
+    if not ("\\" in source or "$" in source or "{" in source or "}" in source or "~" in source):
+        return fold_space(_specials(source))  # only dashes and quotes
     try:
         return fold_space(_Renderer(source).render())
     except _Unsupported:
@@ -210,7 +224,7 @@ class _Renderer:
             kind = m.lastgroup
             self.pos += 1
             if kind == "text":
-                out.append(m.group())
+                out.append(_specials(m.group()))
             elif kind == "open":
                 out.append(self._until("}"))
             elif kind == "close":
@@ -224,8 +238,8 @@ class _Renderer:
                 if m.group() == "$$":
                     raise _Unsupported  # display math: pylatexenc lays it out
                 out.append(self._until("$"))
-            elif kind == "special":
-                out.append(_SPECIALS[m.group()])
+            elif kind == "tilde":
+                out.append("\u00a0")
             elif kind == "sym":
                 out.append(self._symbol(m.group()[1]))
             else:

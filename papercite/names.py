@@ -8,10 +8,12 @@ particular names.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from papercite.model import Author, Group, Person
 
+MAX_NAME_WORDS = 8  # the most words a person or group name is taken to have
 # Lower-case words that stand inside a person's name and belong to the family name.
 PARTICLES = frozenset(
     [
@@ -92,12 +94,12 @@ class NameShape:
 
 
 def _is_word(part: str) -> bool:
-    """``Xiao``, ``Łukasz``, ``Jürgen``, ``O'Neil``: a capital, then lower-case letters."""
-    if len(part) < 2 or not part[0].isupper():
-        return False
-    rest = part[1:]
-    return all(c.isalpha() or c in _APOSTROPHES for c in rest) and (
-        rest.islower() or not any(c.isalpha() for c in rest)
+    """``Xiao``, ``Łukasz``, ``Jürgen``, ``Dell'Orto``: a capital, then lower-case letters."""
+    return (
+        len(part) >= 2
+        and part[0].isupper()
+        and part[1:].islower()
+        and (part.isalpha() or part.replace("'", "").replace("’", "").isalpha())
     )
 
 
@@ -109,22 +111,40 @@ def _is_initial(token: str) -> bool:
 
 def _token_quality(token: str) -> int:
     """2 for an ordinary name word or initial, 1 for a camel-case one (LeCun), 0 if not a name word."""
-    if _is_initial(token):
+    if _is_word(token):
         return 2
-    parts = token.split("-")
-    if all(_is_word(p) or (i > 0 and p.isalpha() and p.islower()) for i, p in enumerate(parts)):
-        return 2
-    if len(parts) == 1:
+    if token.endswith("."):
+        return 2 if _is_initial(token) else 0
+    if "-" in token:
+        parts = token.split("-")
+        ok = _is_word(parts[0]) and all(_is_word(p) or (p.isalpha() and p.islower()) for p in parts[1:])
+        return 2 if ok else 0
+    if token.startswith(_CAMEL_PREFIXES):
         for prefix in _CAMEL_PREFIXES:
             if token.startswith(prefix) and _is_word(token[len(prefix) :]):
                 return 1
     return 0
 
 
+def is_name_word(token: str) -> bool:
+    """Can ``token`` be a word of a person's name (not counting particles)?"""
+    return _token_quality(token) > 0
+
+
+def has_group_word(text: str) -> bool:
+    return _GROUP_WORD.search(text) is not None
+
+
 def parse_person(text: str) -> NameShape | None:
     """``Vincent van der Berg`` -> Person("Vincent", "van der Berg"), or None if not person-shaped."""
+    if text.istitle() and text.replace(" ", "").isalpha():
+        # The common case, decided by two C-level checks: plain capitalised
+        # words ("Xiao Liu", "Mary Ann Smith"); no particles, initials or hyphens.
+        given, _, family = text.rpartition(" ")
+        if given and text.count(" ") < 6:
+            return NameShape(Person(given, family), 2)
     tokens = text.split()
-    if not tokens or len(tokens) > 6:
+    if not tokens or len(tokens) > 6:  # persons: at most six words, particles included
         return None
     quality = 2
     for i, token in enumerate(tokens):
@@ -144,19 +164,19 @@ def parse_person(text: str) -> NameShape | None:
     return NameShape(Person(" ".join(tokens[:start]), " ".join(tokens[start:])), quality)
 
 
-def _is_group_token(token: str) -> bool:
-    return all(c.isalnum() or c in ".-+&'/_’" for c in token)
+_GROUP_TOKEN = re.compile(r"[\w.+&'/’-]+")
+_GROUP_WORD = re.compile(r"(?<![\w-])(?:" + "|".join(sorted(GROUP_WORDS)) + r")(?![\w-])", re.IGNORECASE)
 
 
 def parse_group(text: str) -> NameShape | None:
     """``GLM-5 Team``, ``Team GLM``, ``GLM-4. 5 Team``; a single org word such as
     ``DeepSeek-AI`` is accepted with low quality."""
     tokens = text.split()
-    if not tokens or len(tokens) > 8 or not (tokens[0][0].isupper() or tokens[0][0].isdigit()):
+    if not tokens or len(tokens) > MAX_NAME_WORDS or not (tokens[0][0].isupper() or tokens[0][0].isdigit()):
         return None
-    if not all(_is_group_token(t) for t in tokens):
+    if not all(_GROUP_TOKEN.fullmatch(t) for t in tokens):
         return None
-    if any(t.strip(".").lower() in GROUP_WORDS for t in tokens):
+    if _GROUP_WORD.search(text):
         return NameShape(Group(text), 2)
     if len(tokens) == 1 and any(c.isupper() or c.isdigit() for c in text[1:]) and text[-1].isalnum():
         return NameShape(Group(text), 0)
@@ -168,7 +188,13 @@ def parse_name(text: str) -> NameShape | None:
     text = text.strip()
     if not text:
         return None
-    group = parse_group(text)
-    if group is not None and group.quality == 2:
-        return group
-    return parse_person(text) or group
+    if _GROUP_WORD.search(text):
+        group = parse_group(text)
+        if group is not None:
+            return group
+    person = parse_person(text)
+    if person is not None and person.quality > 0:
+        return person
+    if " " not in text:  # one word: an organisation (DeepSeek-AI) or a mononym
+        return parse_group(text) or person
+    return person

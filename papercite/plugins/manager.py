@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 
 import pluggy
 
+from papercite import __version__
 from papercite.plugins import hookspecs
 from papercite.plugins.types import Enricher, Exporter, Reader
 
@@ -43,6 +44,7 @@ class PluginManager(pluggy.PluginManager):
     def __init__(self) -> None:
         super().__init__(PROJECT)
         self.load_problems: list[PluginProblem] = []
+        self.versions: dict[str, str] = {}  # plugin name -> version of its distribution
 
 
 def get_plugin_manager(*, entry_points: bool = True) -> PluginManager:
@@ -57,7 +59,7 @@ def get_plugin_manager(*, entry_points: bool = True) -> PluginManager:
     return pm
 
 
-def load_entry_points(pm: pluggy.PluginManager) -> list[PluginProblem]:
+def load_entry_points(pm: PluginManager) -> list[PluginProblem]:
     """Register every plugin of the entry-point group; return those that failed."""
     problems: list[PluginProblem] = []
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
@@ -67,6 +69,8 @@ def load_entry_points(pm: pluggy.PluginManager) -> list[PluginProblem]:
         try:
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
+            if ep.dist is not None:
+                pm.versions[ep.name] = ep.dist.version
         except Exception as exc:  # a broken plugin must not break papercite
             problems.append(PluginProblem(ep.name, f"failed to load: {type(exc).__name__}: {exc}"))
             continue
@@ -76,13 +80,6 @@ def load_entry_points(pm: pluggy.PluginManager) -> list[PluginProblem]:
             pm.unregister(name=ep.name)
             problems.append(PluginProblem(ep.name, f"invalid plugin: {exc}"))
     return problems
-
-
-def plugin_version(pm: pluggy.PluginManager, name: str) -> str | None:
-    for plugin, dist in pm.list_plugin_distinfo():
-        if pm.get_name(plugin) == name:
-            return dist.version
-    return None
 
 
 T = TypeVar("T", Reader, Exporter, Enricher)
@@ -161,7 +158,7 @@ class Registry:
             entry: dict[str, object] = {
                 "name": name,
                 "builtin": name in BUILTIN_PLUGINS,
-                "version": plugin_version(self.pm, name),
+                "version": __version__ if name in BUILTIN_PLUGINS else getattr(self.pm, "versions", {}).get(name),
                 "hooks": sorted(h.name for h in self.pm.get_hookcallers(plugin) or []),
             }
             entry.update(self.provided.get(name, {}))
