@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from papercite.model import Author
 from papercite.names import MAX_NAME_WORDS, NameShape, has_group_word, is_name_word, parse_name
@@ -35,28 +35,26 @@ class BylineError(ValueError):
     """The byline has no recognisable author list."""
 
 
-@dataclass(frozen=True, slots=True)
-class Byline:
+class Byline(NamedTuple):
     title: str
     authors: tuple[Author, ...]
     et_al: bool
     affiliations: tuple[str, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
+class _Candidate(NamedTuple):
+    score: int
     title: str
     names: tuple[NameShape, ...]
     boundary: int
 
     @property
-    def score(self) -> int:
-        return 3 * self.boundary + sum(n.quality for n in self.names)
-
-    @property
     def doubtful(self) -> bool:
-        return self.boundary == 0 or any(n.quality == 0 for n in self.names)
+        # Every typical candidate scores 3*2 for its boundary plus 2 per name.
+        return self.score < 6 + 2 * len(self.names) and (
+            self.boundary == 0 or any(n.quality == 0 for n in self.names)
+        )
 
     @property
     def authors_text(self) -> str:
@@ -105,7 +103,8 @@ def _candidates(head: str, et_al: bool) -> list[_Candidate]:
         if out:
             break
     # On a tie the longer first name wins (DeepSeek-AI over Seek-AI); ties are reported anyway.
-    out.sort(key=lambda c: (-c.score, len(c.title)))
+    if len(out) > 1:
+        out.sort(key=lambda c: (-c.score, len(c.title)))
     return out
 
 
@@ -126,16 +125,15 @@ def _glued_candidates(pieces: list[str], k: int, rest: tuple[NameShape, ...]) ->
         first = parse_name(glued[i:])
         if first is not None:
             title = f"{prefix}, {glued[:i]}" if prefix else glued[:i]
-            yield _Candidate(title, (first, *rest), _boundary_score(glued[i - 1], glued[i:]))
+            names = (first, *rest)
+            boundary = _boundary_score(glued[i - 1], glued[i:])
+            yield _Candidate(3 * boundary + sum(n.quality for n in names), title, names, boundary)
 
 
 def _nth_space_from_end(text: str, n: int) -> int:
-    pos = len(text)
-    for _ in range(n):
-        pos = text.rfind(" ", 0, pos)
-        if pos < 0:
-            return 0
-    return pos
+    """Index of the n-th space counted from the end (0 if there are fewer)."""
+    parts = text.rsplit(" ", n)
+    return len(parts[0]) if len(parts) > n else 0
 
 
 def split_byline(text: str) -> Byline:
@@ -151,7 +149,7 @@ def split_byline(text: str) -> Byline:
     if not candidates:
         raise BylineError("no author list found after the title (expected 'Title' glued to 'First Author, ...')")
     best = candidates[0]
-    ties = [c for c in candidates[1:] if c.score == best.score]
+    ties = [c for c in candidates[1:] if c.score == best.score] if len(candidates) > 1 else []
     if ties:
         also = "; ".join(f"{c.title!r} / {c.authors_text!r}" for c in ties[:2])
         warnings.append(
