@@ -92,6 +92,9 @@ _HEADER = re.compile(
 )
 
 
+_HEADER_MAX = 40  # "CLSeptember 30, 2024Code" is 24 characters
+
+
 class HeaderError(ValueError):
     """A line shaped like a header whose date is not a real date."""
 
@@ -171,14 +174,17 @@ def read_listing(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
 
     line_no = 0
     for line_no, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n").rstrip()
-        if line_no == 1:
-            line = line.lstrip("\ufeff")
-        if not line.strip():
+        line = raw.rstrip()  # line end, CR of CRLF, trailing spaces
+        if not line:
             continue
+        if line[0] == "\ufeff":  # a byte-order mark, usually on the first line
+            line = line.lstrip("\ufeff")
+            if not line:
+                continue
         seen_any = True
         try:
-            parsed = parse_header(line, ctx.as_of)
+            # A header is short; bylines and abstracts need not be matched at all.
+            parsed = parse_header(line, ctx.as_of) if len(line) <= _HEADER_MAX else None
         except HeaderError as exc:
             if state == "abstract":
                 report.warn(Source(ctx.source, byline_line), "record has no abstract line")
