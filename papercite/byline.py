@@ -111,23 +111,26 @@ def _candidates(head: str, et_al: bool) -> list[_Candidate]:
 def _glued_candidates(pieces: list[str], k: int, rest: tuple[NameShape, ...]) -> Iterator[_Candidate]:
     """Splits of the piece that holds the end of the title and the first of ``k`` names."""
     glued = pieces[len(pieces) - k]
-    prefix = ", ".join(pieces[: len(pieces) - k])
+    rest_quality = sum(n.quality for n in rest)
     # A name has at most MAX_NAME_WORDS words: only the end of the glued piece can hold the first one.
     start = max(1, _nth_space_from_end(glued, MAX_NAME_WORDS))
-    group_word = has_group_word(glued[start:])
+    group_word: bool | None = None  # computed when first needed
     for m in _NAME_START.finditer(glued, start):
         i = m.start()
         if not glued[i].isupper():
             continue
         space = glued.find(" ", i)
-        if space > 0 and not group_word and not is_name_word(glued[i:space]):
-            continue  # cheap rejection: several words, the first not a name word, no group keyword
+        if space > 0 and not is_name_word(glued[i:space]):
+            if group_word is None:
+                group_word = has_group_word(glued[start:])
+            if not group_word:
+                continue  # several words, the first not a name word, no group keyword: not a name
         first = parse_name(glued[i:])
         if first is not None:
-            title = f"{prefix}, {glued[:i]}" if prefix else glued[:i]
-            names = (first, *rest)
+            prefix = pieces[: len(pieces) - k]
+            title = ", ".join([*prefix, glued[:i]]) if prefix else glued[:i]
             boundary = _boundary_score(glued[i - 1], glued[i:])
-            yield _Candidate(3 * boundary + sum(n.quality for n in names), title, names, boundary)
+            yield _Candidate(3 * boundary + first.quality + rest_quality, title, (first, *rest), boundary)
 
 
 def _nth_space_from_end(text: str, n: int) -> int:
@@ -139,7 +142,8 @@ def _nth_space_from_end(text: str, n: int) -> int:
 def split_byline(text: str) -> Byline:
     """Split a byline; raises :class:`BylineError` if no author list fits."""
     warnings: list[str] = []
-    text = " ".join(text.split())
+    if "  " in text or "\t" in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())
     head, affiliations = _split_affiliations(text, warnings)
     et_al = False
     if head.endswith((" et al.", " et al")):
@@ -160,4 +164,4 @@ def split_byline(text: str) -> Byline:
         warnings.append(f"doubtful title/author split: title {best.title!r}, authors {best.authors_text!r}")
     if et_al and len(best.names) != MAX_SHOWN:
         warnings.append(f"'et al.' after {len(best.names)} name(s); listings show three names before it")
-    return Byline(best.title, tuple(n.author for n in best.names), et_al, affiliations, tuple(warnings))
+    return Byline(best.title, tuple([n.author for n in best.names]), et_al, affiliations, tuple(warnings))
