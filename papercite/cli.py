@@ -15,16 +15,20 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any, TextIO
 
 import click
 
 from papercite import __version__
+from papercite.citekeys import DEFAULT_PATTERN, KeyPatternError, check_pattern
 from papercite.diagnostics import Diagnostic, Diagnostics
-from papercite.files import atomic_output, iter_lines
+from papercite.files import atomic_output, iter_lines, write_bytes_atomically
+from papercite.merge import scan_bib
+from papercite.model import Paper
 from papercite.pipeline import read_records
 from papercite.plugins.manager import PluginError, Registry, get_plugin_manager
-from papercite.plugins.types import ExportContext
+from papercite.plugins.types import ExportContext, Exporter, ExportOptions
 
 EXIT_STRICT = 1
 EXIT_INPUT = 2
@@ -151,6 +155,71 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         _run_export(app, inputs, fmt, as_of, strict, output, "jsonl")
 
     @cli.command()
+    @reader_options
+    @click.option("-t", "--to", "to", required=True, metavar="FORMAT", help="Output format: bibtex, biblatex, ...")
+    @click.option("-o", "--output", default=None, metavar="FILE", help="Write here instead of standard output.")
+    @click.option(
+        "--key-pattern",
+        default=DEFAULT_PATTERN,
+        show_default=True,
+        metavar="PATTERN",
+        help="Citation keys from {author} {authors} {year} {title} {Title} {shorttitle} {arxiv}.",
+    )
+    @click.option(
+        "--profile",
+        type=click.Choice(["arxiv", "scholar"]),
+        default="arxiv",
+        show_default=True,
+        help="arxiv: @misc/@online with eprint fields, as arXiv and Better BibTeX write them; "
+        "scholar: @article with journal = {arXiv preprint arXiv:ID}, for natbib/ACL styles.",
+    )
+    @click.option(
+        "--ascii/--unicode",
+        "ascii",
+        default=None,
+        help="LaTeX-escaped ASCII (default for bibtex) or UTF-8 (default for biblatex).",
+    )
+    @click.option(
+        "--merge",
+        "merge_into",
+        default=None,
+        metavar="BIB",
+        help="Add the records not yet in BIB (by arXiv id, DOI, then title) to BIB, keeping everything in it "
+        "byte for byte; writes to -o instead when given.",
+    )
+    @click.pass_obj
+    def export(
+        app: App,
+        inputs: tuple[str, ...],
+        fmt: str | None,
+        as_of: _dt.date | None,
+        strict: bool,
+        to: str,
+        output: str | None,
+        key_pattern: str,
+        profile: str,
+        ascii: bool | None,
+        merge_into: str | None,
+    ) -> None:
+        """Convert inputs to a citation format.
+
+        \b
+        Examples:
+          papercite export fixtures/glm-listing.txt --to bibtex -o refs.bib
+          papercite export listing.txt --to biblatex --unicode
+          papercite export new-papers.txt --to bibtex --merge refs.bib
+        """
+        try:
+            check_pattern(key_pattern)
+        except KeyPatternError as exc:
+            raise click.BadParameter(str(exc), param_hint="--key-pattern") from None
+        options = ExportOptions(key_pattern=key_pattern, profile=profile, ascii=ascii)
+        if merge_into is not None:
+            _run_merge(app, inputs, fmt, as_of, strict, output, to, options, merge_into)
+        else:
+            _run_export(app, inputs, fmt, as_of, strict, output or "-", to, options)
+
+    @cli.command()
     @click.pass_obj
     def plugins(app: App) -> None:
         """List installed plugins, built-in and external, with their hooks, as JSON."""
@@ -159,17 +228,9 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
     return cli
 
 
-def _run_export(
-    app: App, inputs: tuple[str, ...], fmt: str | None, as_of: _dt.date | None, strict: bool, output: str, to: str
-) -> None:
-    try:
-        exporter = app.registry.exporter(to)
-        if fmt:
-            app.registry.reader(fmt)
-    except PluginError as exc:
-        raise click.UsageError(str(exc)) from None
+def _records(app: App, inputs: tuple[str, ...], fmt: str | None, as_of: _dt.date | None) -> Iterator[Paper]:
     stdin = sys.stdin.buffer
-    records = read_records(
+    return read_records(
         inputs,
         lambda path: iter_lines(path, stdin),
         app.registry,
@@ -177,20 +238,110 @@ def _run_export(
         as_of=as_of or _dt.date.today(),
         fmt=fmt,
     )
+
+
+def _exporter(app: App, to: str, fmt: str | None) -> Exporter:
+    try:
+        exporter = app.registry.exporter(to)
+        if fmt:
+            app.registry.reader(fmt)
+    except PluginError as exc:
+        raise click.UsageError(str(exc)) from None
+    return exporter
+
+
+def _run_merge(
+    app: App,
+    inputs: tuple[str, ...],
+    fmt: str | None,
+    as_of: _dt.date | None,
+    strict: bool,
+    output: str | None,
+    to: str,
+    options: ExportOptions,
+    merge_into: str,
+) -> None:
+    """Append the records that are not yet in ``merge_into``; its own bytes stay as they are."""
+    exporter = _exporter(app, to, fmt)
+    try:
+        with open(merge_into, "rb") as f:
+            existing_bytes = f.read()
+    except FileNotFoundError:
+        existing_bytes = b""
+    except OSError as exc:
+        click.echo(f"papercite: error: {merge_into}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    existing = scan_bib(existing_bytes.decode("utf-8", errors="replace"))
+    present = 0
+
+    def new_records() -> Iterator[Paper]:
+        nonlocal present
+        for paper in _records(app, inputs, fmt, as_of):
+            if existing.contains(paper):
+                present += 1
+                continue
+            existing.add(paper)  # a duplicate later in the input is not added twice
+            yield paper
+
+    added = io.StringIO()
+    ctx = ExportContext(app.diagnostics, replace(options, taken_keys=frozenset(existing.keys)))
+    _guarded(app, lambda: exporter.write(new_records(), added, ctx))
+    text = added.getvalue()
+    target = output or merge_into
+    if text or target != merge_into:
+        data = existing_bytes
+        if text and data:
+            data += b"\n" if data.endswith(b"\n") else b"\n\n"
+        data += text.encode("utf-8")
+        try:
+            if target == "-":
+                sys.stdout.buffer.write(data)
+            else:
+                write_bytes_atomically(target, data)
+        except OSError as exc:
+            click.echo(f"papercite: error: {target}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_INPUT)
+    added_count = text.count("\n@") + (1 if text.startswith("@") else 0)
+    click.echo(f"papercite: merge into {merge_into}: {added_count} added, {present} already there", err=True)
+    app.finish(strict)
+
+
+def _guarded(app: App, action: Callable[[], None]) -> None:
+    """Run a plugin's work; a failure is one line, not a traceback (unless --verbose)."""
+    try:
+        action()
+    except BrokenPipeError:
+        raise
+    except OSError:
+        raise
+    except Exception as exc:
+        if app.verbose:
+            raise
+        click.echo(f"papercite: error: {type(exc).__name__}: {exc} (use --verbose for the traceback)", err=True)
+        sys.exit(EXIT_STRICT)
+
+
+def _run_export(
+    app: App,
+    inputs: tuple[str, ...],
+    fmt: str | None,
+    as_of: _dt.date | None,
+    strict: bool,
+    output: str,
+    to: str,
+    options: ExportOptions | None = None,
+) -> None:
+    exporter = _exporter(app, to, fmt)
+    records = _records(app, inputs, fmt, as_of)
     try:
         with output_stream(output) as out:
-            exporter.write(records, out, ExportContext(app.diagnostics))
+            ctx = ExportContext(app.diagnostics, options or ExportOptions())
+            _guarded(app, lambda: exporter.write(records, out, ctx))
     except BrokenPipeError:
         raise
     except OSError as exc:
         click.echo(f"papercite: error: {output}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_INPUT)
-    except Exception as exc:
-        # A plugin's reader or exporter failed: one line, unless asked for more.
-        if app.verbose:
-            raise
-        click.echo(f"papercite: error: {type(exc).__name__}: {exc} (use --verbose for the traceback)", err=True)
-        sys.exit(EXIT_STRICT)
     app.finish(strict)
 
 

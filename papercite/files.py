@@ -60,6 +60,13 @@ def _decode_lines(stream: BinaryIO, name: str) -> Iterator[str]:
             ) from None
 
 
+def write_bytes_atomically(path: str, data: bytes) -> None:
+    """Replace ``path`` with ``data``, atomically (see :func:`atomic_output`)."""
+    with atomic_output(path) as out:
+        out.flush()
+        out.buffer.write(data)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str) -> Iterator[TextIO]:
     """Write a text file so that readers see either the old or the complete new content.

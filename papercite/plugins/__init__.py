@@ -2,12 +2,13 @@
 
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.manager import PluginError, Registry, get_plugin_manager
-from papercite.plugins.types import EnrichContext, Enricher, ExportContext, Exporter, ReadContext, Reader
+from papercite.plugins.types import EnrichContext, Enricher, ExportContext, Exporter, ExportOptions, ReadContext, Reader
 
 __all__ = [
     "EnrichContext",
     "Enricher",
     "ExportContext",
+    "ExportOptions",
     "Exporter",
     "PluginError",
     "ReadContext",

@@ -25,6 +25,7 @@ ENTRY_POINT_GROUP = "papercite"
 BUILTIN_PLUGINS = (
     "papercite.listing",
     "papercite.exporters.jsonl",
+    "papercite.exporters.bibtex",
 )
 
 

@@ -31,11 +31,30 @@ class ReadContext:
 
 
 @dataclass(frozen=True)
+class ExportOptions:
+    """Choices the user makes for an export; exporters ignore what does not apply to them.
+
+    ``key_pattern``: citation-key pattern (see :mod:`papercite.citekeys`);
+    ``profile``: entry style, ``arxiv`` (as arXiv and Better BibTeX write
+    preprints) or ``scholar`` (``@article`` with ``journal = {arXiv preprint
+    arXiv:ID}``, for natbib/ACL styles); ``ascii``: LaTeX-escaped ASCII (True),
+    UTF-8 (False) or the format's default (None); ``taken_keys``: keys that
+    already exist (an existing .bib being merged into).
+    """
+
+    key_pattern: str = "{author}{year}{title}"
+    profile: str = "arxiv"
+    ascii: bool | None = None
+    taken_keys: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class ExportContext:
     """What an exporter gets besides its records; ``diagnostics`` takes
-    reports about records it cannot write."""
+    reports about records it cannot write (with their source line)."""
 
     diagnostics: Diagnostics
+    options: ExportOptions = field(default_factory=ExportOptions)
 
 
 @dataclass(frozen=True)

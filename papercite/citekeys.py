@@ -1,0 +1,139 @@
+"""Citation keys: ``{author}{year}{title}`` -> ``liu2023agentbench``.
+
+Keys are lower-case ASCII (``Łukasz`` -> ``lukasz``, via anyascii). A key
+depends only on its own record, so adding or removing unrelated records never
+changes it; when two records make the same key, the later one gets a suffix
+``a``, ``b``, ... (as Better BibTeX does), deterministically in input order.
+
+Pattern placeholders:
+
+``{author}``  family name of the first author (a group: its first word)
+``{authors}`` family names of up to three authors, then ``etal``
+``{year}``    four-digit year (empty when unknown)
+``{title}``   first significant word of the title (articles and prepositions skipped)
+``{Title}``   the same, first letter capitalised
+``{shorttitle}`` first three significant words
+``{arxiv}``   the arXiv identifier without version (empty when unknown)
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Iterator
+
+from anyascii import anyascii
+
+from papercite.model import Group, Paper, Person
+
+DEFAULT_PATTERN = "{author}{year}{title}"
+# Words a key skips, as Better BibTeX's "skipwords" do.
+SKIP_WORDS = frozenset(
+    """
+    a an the and or of for in on at to by with from into onto via as is are be do does can how
+    what when why which towards toward about over under
+    """.split()
+)
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+_LATEX = re.compile(r"\$[^$]*\$|\\[A-Za-z@]+\*?|[{}\\]")
+
+
+class KeyPatternError(ValueError):
+    """The key pattern names an unknown placeholder or is malformed."""
+
+
+def _clean(text: str) -> str:
+    """Lower-case ASCII letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", anyascii(text).lower())
+
+
+def _family(author: Person | Group) -> str:
+    if isinstance(author, Group):
+        return author.name.split()[0] if author.name.split() else author.name
+    # The last word of the family name: "van der Berg" -> "Berg".
+    return author.family.split()[-1] if author.family.split() else author.given
+
+
+def _title_words(title: str) -> list[str]:
+    plain = anyascii(_LATEX.sub(" ", title))
+    return [w for w in _WORD.findall(plain) if w.lower() not in SKIP_WORDS]
+
+
+def _fields(paper: Paper) -> dict[str, Callable[[], str]]:
+    def title(n: int) -> str:
+        return "".join(_title_words(paper.title)[:n])
+
+    return {
+        "author": lambda: _clean(_family(paper.authors[0])) if paper.authors else "anon",
+        "authors": lambda: "".join(_clean(_family(a)) for a in paper.authors[:3])
+        + ("etal" if paper.et_al or len(paper.authors) > 3 else ""),
+        "year": lambda: str(paper.year) if paper.year else "",
+        "title": lambda: _clean(title(1)),
+        "Title": lambda: _clean(title(1)).capitalize(),
+        "shorttitle": lambda: _clean(title(3)),
+        "arxiv": lambda: paper.arxiv_id or "",
+    }
+
+
+PLACEHOLDERS = tuple(_fields(Paper(title="")).keys())
+
+
+def check_pattern(pattern: str) -> str:
+    """Return ``pattern`` if every placeholder is known, else raise :class:`KeyPatternError`."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None]
+    except ValueError as exc:
+        raise KeyPatternError(f"bad key pattern {pattern!r}: {exc}") from None
+    unknown = [n for n in names if n not in PLACEHOLDERS]
+    if unknown or not names:
+        known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+        raise KeyPatternError(f"bad key pattern {pattern!r}: unknown placeholder {unknown[0] if unknown else ''!r}; "
+                              f"known: {known}")
+    return pattern
+
+
+def base_key(paper: Paper, pattern: str = DEFAULT_PATTERN) -> str:
+    """The key of one record, before collisions are resolved."""
+    fields = _fields(paper)
+    out = []
+    for literal, name, _, _ in string.Formatter().parse(pattern):
+        out.append(re.sub(r"[^A-Za-z0-9_:.-]", "", anyascii(literal)))
+        if name is not None:
+            out.append(fields[name]())
+    return "".join(out) or "ref"
+
+
+def _suffixes() -> Iterator[str]:
+    """a, b, ..., z, aa, ab, ..."""
+    letters = string.ascii_lowercase
+    size = 1
+    while True:
+        for n in range(len(letters) ** size):
+            s = ""
+            for _ in range(size):
+                n, r = divmod(n, len(letters))
+                s = letters[r] + s
+            yield s
+        size += 1
+
+
+class KeyAllocator:
+    """Hands out unique keys; ``taken`` are keys already in use (e.g. in a .bib being merged into)."""
+
+    def __init__(self, pattern: str = DEFAULT_PATTERN, taken: set[str] | None = None) -> None:
+        self.pattern = check_pattern(pattern)
+        self.taken: set[str] = set(taken or ())
+        self._lower = {k.lower() for k in self.taken}  # BibTeX compares keys case-insensitively
+
+    def key(self, paper: Paper) -> str:
+        base = base_key(paper, self.pattern)
+        key = base
+        if key.lower() in self._lower:
+            for suffix in _suffixes():
+                key = base + suffix
+                if key.lower() not in self._lower:
+                    break
+        self.taken.add(key)
+        self._lower.add(key.lower())
+        return key
+

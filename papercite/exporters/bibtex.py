@@ -1,0 +1,182 @@
+"""BibTeX and BibLaTeX entries.
+
+BibTeX (``--to bibtex``): an arXiv preprint is written as arXiv's own export
+writes it — ``@misc`` with ``eprint``, ``archivePrefix = {arXiv}``,
+``primaryClass`` and ``url`` — plus the arXiv DOI in ``doi``. LaTeX-escaped
+ASCII by default, so that pdflatex and bibtex cope with any name.
+
+BibLaTeX (``--to biblatex``): as Better BibTeX writes preprints — ``@online``
+with ``eprinttype = {arxiv}``, ``eprint``, ``eprintclass``,
+``pubstate = {prepublished}`` and a full ``date``; UTF-8 by default (biber).
+
+A record without an arXiv identifier yet is a complete ``@misc`` entry with
+``howpublished = {arXiv preprint}`` when the listing says it is one.
+
+Profile ``scholar`` writes ``@article`` with ``journal = {arXiv preprint
+arXiv:<id>}`` instead (``journaltitle`` in BibLaTeX), as Google Scholar does,
+for natbib and ACL styles that ignore ``eprint``.
+
+Code and model links go in ``note`` (BibTeX; plain text, no package needed)
+or ``addendum`` (BibLaTeX, with ``\\url``): standard fields that styles print
+or safely ignore, never custom fields that biber's data model rejects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TextIO
+
+from papercite.citekeys import KeyAllocator
+from papercite.model import Group, LinkKind, Paper
+from papercite.plugins.hookspecs import hookimpl
+from papercite.plugins.types import ExportContext, Exporter
+from papercite.texify import escape_text, to_bib, url_field
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_LINK_LABELS = {
+    LinkKind.GITHUB_REPO: "Code",
+    LinkKind.GITHUB_OWNER: "Code",
+    LinkKind.HF_MODEL: "Model",
+    LinkKind.HF_OWNER: "Models",
+    LinkKind.HF_DATASET: "Dataset",
+    LinkKind.HF_SPACE: "Demo",
+}
+
+
+class UnwritableRecord(ValueError):
+    """A record that cannot make a valid entry (e.g. it has no title)."""
+
+
+def name_list(paper: Paper, ascii: bool) -> str:
+    """``Liu, Xiao and {GLM-5 Team} and others``."""
+    names = []
+    for author in paper.authors:
+        if isinstance(author, Group):
+            names.append("{" + escape_text(author.name, ascii=ascii) + "}")
+            continue
+        family = escape_text(author.family, ascii=ascii)
+        given = escape_text(author.given, ascii=ascii)
+        # A comma or a word "and" inside a part would split the name: brace it.
+        if "," in family or " and " in f" {family} ":
+            family = "{" + family + "}"
+        if "," in given or " and " in f" {given} ":
+            given = "{" + given + "}"
+        names.append(f"{family}, {given}" if given else family)
+    if paper.et_al and names:
+        names.append("others")
+    return " and ".join(names)
+
+
+def links_text(paper: Paper, *, latex_urls: bool, ascii: bool) -> str:
+    """``Code: https://github.com/a/b; Model: https://huggingface.co/c/d``."""
+    parts = []
+    for link in paper.links:
+        url = rf"\url{{{url_field(link.url)}}}" if latex_urls else escape_text(link.url, ascii=ascii)
+        parts.append(f"{_LINK_LABELS[link.kind]}: {url}")
+    return "; ".join(parts)
+
+
+def _arxiv_url(paper: Paper) -> str | None:
+    if paper.url:
+        return paper.url
+    return f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else None
+
+
+def _arxiv_doi(paper: Paper) -> str | None:
+    if paper.doi:
+        return paper.doi
+    return f"10.48550/arXiv.{paper.arxiv_id}" if paper.arxiv_id else None
+
+
+def bibtex_fields(paper: Paper, *, biblatex: bool, profile: str, ascii: bool) -> tuple[str, list[tuple[str, str]]]:
+    """The entry type and ``(field, value)`` pairs; values are BibTeX-ready (braced, or a month macro)."""
+    if not paper.title.strip():
+        raise UnwritableRecord("record has no title")
+    fields: list[tuple[str, str]] = []
+
+    def add(name: str, value: str | None, raw: bool = False) -> None:
+        if value:
+            fields.append((name, value if raw else "{" + value + "}"))
+
+    is_preprint = bool(paper.arxiv_id or paper.category)
+    add("title", to_bib(paper.title, ascii=ascii, protect_case=True))
+    add("author", name_list(paper, ascii))
+    if profile == "scholar" and is_preprint:
+        entry_type = "article"
+        journal = f"arXiv preprint arXiv:{paper.arxiv_id}" if paper.arxiv_id else "arXiv preprint"
+        add("journaltitle" if biblatex else "journal", journal)
+    elif paper.arxiv_id and biblatex:
+        entry_type = "online"
+    else:
+        entry_type = "misc"
+        if is_preprint and not paper.arxiv_id:
+            add("howpublished", "arXiv preprint")
+    if biblatex:
+        add("date", paper.date.isoformat() if paper.date else None)
+    else:
+        add("year", str(paper.date.year) if paper.date else None)
+        add("month", MONTHS[paper.date.month - 1] if paper.date else None, raw=True)
+    if paper.arxiv_id:
+        add("eprint", paper.arxiv_id)
+        if biblatex:
+            add("eprinttype", "arxiv")
+            add("eprintclass", paper.category)
+        else:
+            add("archivePrefix", "arXiv")
+            add("primaryClass", paper.category)
+    if is_preprint and biblatex:
+        add("pubstate", "prepublished")
+    add("doi", _arxiv_doi(paper))
+    url = _arxiv_url(paper)
+    add("url", url_field(url) if url else None)
+    add("addendum" if biblatex else "note", links_text(paper, latex_urls=biblatex, ascii=ascii))
+    if paper.abstract:
+        add("abstract", to_bib(paper.abstract, ascii=ascii))
+    return entry_type, fields
+
+
+def format_entry(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:
+    body = "".join(f"  {name} = {value},\n" for name, value in fields)
+    return f"@{entry_type}{{{key},\n{body}}}\n"
+
+
+def entries(records: Iterable[Paper], ctx: ExportContext, *, biblatex: bool) -> Iterator[tuple[Paper, str]]:
+    """Yield each writable record with its entry text; report the others."""
+    options = ctx.options
+    ascii = (not biblatex) if options.ascii is None else options.ascii
+    keys = KeyAllocator(options.key_pattern, set(options.taken_keys))
+    for paper in records:
+        try:
+            entry_type, fields = bibtex_fields(paper, biblatex=biblatex, profile=options.profile, ascii=ascii)
+        except UnwritableRecord as exc:
+            ctx.diagnostics.skip(paper.source or "-", f"{exc}; not written")
+            continue
+        yield paper, format_entry(entry_type, keys.key(paper), fields)
+
+
+def _writer(biblatex: bool):
+    def write(records: Iterable[Paper], out: TextIO, ctx: ExportContext) -> None:
+        first = True
+        for _, text in entries(records, ctx, biblatex=biblatex):
+            if not first:
+                out.write("\n")
+            out.write(text)
+            first = False
+
+    return write
+
+
+@hookimpl
+def papercite_exporters() -> Iterable[Exporter]:
+    yield Exporter(
+        name="bibtex",
+        write=_writer(biblatex=False),
+        description="BibTeX (.bib) for bibtex and pdflatex: arXiv-style @misc, LaTeX-escaped ASCII",
+        extension=".bib",
+    )
+    yield Exporter(
+        name="biblatex",
+        write=_writer(biblatex=True),
+        description="BibLaTeX (.bib) for biber: @online with eprinttype/eprintclass, UTF-8",
+        extension=".bib",
+    )

@@ -1,0 +1,82 @@
+"""Merging new records into an existing .bib without touching what is there.
+
+Only the identities of the existing entries are read (with bibtexparser):
+their keys, arXiv identifiers, DOIs and normalised titles. New entries are
+appended after the existing text, which is kept byte for byte — entries,
+keys, ``@string`` definitions, comments and hand edits alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from papercite.latex import latex_to_text
+from papercite.model import Paper
+
+_ARXIV_ID = re.compile(r"(?:arxiv[.:/\s]*(?:abs/|pdf/)?)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(.+)", re.I)
+
+
+def normalise_title(title: str) -> str:
+    """Case, punctuation, LaTeX and spacing removed: the identity of a title."""
+    return re.sub(r"[\W_]+", "", latex_to_text(title).casefold())
+
+
+@dataclass
+class ExistingBib:
+    keys: set[str] = field(default_factory=set)
+    arxiv_ids: set[str] = field(default_factory=set)
+    dois: set[str] = field(default_factory=set)
+    titles: set[str] = field(default_factory=set)
+
+    def contains(self, paper: Paper) -> bool:
+        """Is ``paper`` already in the file? By arXiv id, then DOI, then normalised title."""
+        if paper.arxiv_id and paper.arxiv_id.lower() in self.arxiv_ids:
+            return True
+        if paper.doi and paper.doi.lower() in self.dois:
+            return True
+        return normalise_title(paper.title) in self.titles
+
+    def add(self, paper: Paper) -> None:
+        if paper.arxiv_id:
+            self.arxiv_ids.add(paper.arxiv_id.lower())
+        if paper.doi:
+            self.dois.add(paper.doi.lower())
+        self.titles.add(normalise_title(paper.title))
+
+
+def scan_bib(text: str) -> ExistingBib:
+    """Collect the identities of the entries in a .bib text."""
+    import bibtexparser
+
+    library = bibtexparser.parse_string(text)
+    found = ExistingBib()
+    for entry in library.entries:
+        found.keys.add(entry.key)
+        values = {f.key.lower(): str(f.value) for f in entry.fields}
+        doi = values.get("doi", "").strip().lower()
+        doi = re.sub(r"^https?://(dx\.)?doi\.org/", "", doi)
+        if doi:
+            found.dois.add(doi)
+            m = _ARXIV_DOI.match(doi)
+            if m:
+                found.arxiv_ids.add(m.group(1).lower())
+        for name in ("eprint", "arxivid", "arxiv"):
+            if values.get(name):
+                m = _ARXIV_ID.search(values[name])
+                if m:
+                    found.arxiv_ids.add(m.group(1).lower())
+        for name in ("url", "journal", "note", "howpublished"):
+            if "arxiv" in values.get(name, "").lower():
+                m = _ARXIV_ID.search(values[name])
+                if m:
+                    found.arxiv_ids.add(m.group(1).lower())
+        if values.get("title"):
+            found.titles.add(normalise_title(values["title"]))
+    # Keys of blocks bibtexparser could not parse still count as taken.
+    for block in library.failed_blocks:
+        m = re.match(r"\s*@\w+\s*[{(]\s*([^,\s]+)", block.raw)
+        if m:
+            found.keys.add(m.group(1))
+    return found

@@ -1,0 +1,320 @@
+"""Field values for BibTeX and BibLaTeX: safe, brace-balanced LaTeX.
+
+Titles and abstracts from listings carry a little LaTeX (``$O(L^2)$``,
+``\\textit{...}``, ``$π_0$``); everything else in them is text. This module
+keeps the LaTeX that is known to be harmless and valid in any document
+(font commands, accents, text symbols, math with standard symbols) and
+escapes everything else, so that no value can end its field early, start a
+new entry, or run a command (``\\input``, ``\\write18``) when the document is
+compiled:
+
+* ``& % # _ ^`` become ``\\& \\% \\# \\_ \\^{}``; a backslash that starts an
+  unknown command becomes ``\\textbackslash{}``; unmatched braces and an
+  unclosed ``$`` are escaped.
+* A math formula that uses a command outside the math whitelist is written as
+  text (escaped), not as math.
+* ``\\cite{a,b}`` becomes ``[a, b]``, ``\\footnote{x}`` `` (x)``,
+  ``\\href{u}{t}`` ``t (u)``, ``\\\\`` a space.
+* With ``ascii=True`` (BibTeX for pdflatex) non-ASCII characters become LaTeX
+  (``Ł`` -> ``{\\L}``, ``π`` in math -> ``\\pi``), via pylatexenc; otherwise
+  they stay UTF-8 (BibLaTeX with biber).
+* ``protect_case=True`` (titles) braces each word whose capitals a style must
+  not lower-case (``{AgentBench}``, ``{LLMs}``, ``{GLM-130B}``), never the
+  whole title.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+# Commands valid in text mode in any LaTeX document (kernel + textcomp).
+TEXT_MACROS = frozenset(
+    """
+    textit textbf emph texttt textsc textrm textsf textsl textup textmd textnormal L l o O ss aa
+    AA ae AE oe OE i j ldots dots textemdash textendash textquoteleft textquoteright
+    textquotedblleft textquotedblright textasciitilde textasciicircum textbackslash textbar
+    textless textgreater textbullet textdegree texttimes textregistered texttrademark
+    textcopyright textsection textparagraph textdagger textdaggerdbl LaTeX TeX c v u H d b k r t
+    S P dag ddag pounds copyright
+    """.split()
+)
+# Commands valid in math mode in any LaTeX document (no amsmath/amssymb).
+MATH_MACROS = frozenset(
+    """
+    alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi
+    pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta
+    Lambda Xi Pi Sigma Upsilon Phi Psi Omega pm mp times div cdot ast star circ bullet cap cup
+    vee wedge oplus ominus otimes oslash odot setminus wr diamond leq le geq ge neq ne approx
+    sim simeq cong equiv propto ll gg subset subseteq supset supseteq in ni notin perp mid
+    parallel prec succ preceq succeq to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow
+    Leftrightarrow mapsto longrightarrow longleftarrow uparrow downarrow infty partial nabla
+    forall exists neg lnot emptyset ell hbar prime ldots cdots vdots ddots sum prod int oint
+    bigcup bigcap bigoplus bigotimes coprod log ln exp sin cos tan max min arg lim sup inf det
+    dim ker Pr deg gcd frac sqrt left right big Big bigg Bigg mathrm mathbf mathit mathsf mathtt
+    mathcal hat tilde bar vec dot ddot check breve acute grave overline underline widehat
+    widetilde quad qquad langle rangle lfloor rfloor lceil rceil top bot angle triangle mbox
+    """.split()
+)  # no \text: it needs amsmath
+_CITE = frozenset("cite citep citet citealp citealt citeauthor citeyear nocite".split())
+
+_TOKEN = re.compile(
+    r"(?P<word>\\[A-Za-z@]+\*?[ \t\r\n]*)"
+    r"|(?P<sym_brace>\\[{}])"
+    r"|(?P<sym>\\[^A-Za-z@])"
+    r"|(?P<backslash>\\)"  # a backslash at the very end
+    r"|(?P<open>\{)|(?P<close>\})|(?P<math>\$\$?)|(?P<text>[^\\{}$]+)",
+    re.DOTALL,
+)
+# Control symbols kept as they are: escapes, accents, spacing. Others (``\(``,
+# ``\[`` would open math) are escaped.
+_SAFE_SYMBOLS = frozenset("&%$#_" + ",;:! " + "'`\"^~=." + "-/@")
+# BibTeX counts every brace, escaped or not, so literal braces are written as commands.
+_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
+_TEXT_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\^{}"}
+_MATH_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#"}
+_TEXT_SPECIAL = re.compile(r"[&%#_^]")
+_MATH_SPECIAL = re.compile(r"[&%#]")
+
+
+@lru_cache(maxsize=1)
+def _encoder():
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep"
+    )
+
+
+def _ascii_text(text: str) -> str:
+    return text if text.isascii() else _encoder().unicode_to_latex(text)
+
+
+def _ascii_math(text: str) -> str:
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        latex = _encoder().unicode_to_latex(ch)
+        m = re.fullmatch(r"\{?\\ensuremath\{(.*?)\}\}?", latex)
+        out.append(m.group(1) + " " if m else f"\\mbox{{{latex}}}")
+    return "".join(out)
+
+
+def escape_text(text: str, *, ascii: bool = False) -> str:
+    """Plain text -> LaTeX text: every special character escaped."""
+    out = []
+    for ch in text:
+        if ch in "&%#_$":
+            out.append("\\" + ch)
+        elif ch in _BRACES:
+            out.append(_BRACES[ch])
+        elif ch == "\\":
+            out.append(r"\textbackslash{}")
+        elif ch == "^":
+            out.append(r"\textasciicircum{}")
+        elif ch == "~":
+            out.append(r"\textasciitilde{}")
+        else:
+            out.append(ch)
+    result = "".join(out)
+    return _ascii_text(result) if ascii else result
+
+
+_WORD_PARTS = re.compile(r"""([(\["']*)([^\s]*?)([)\]"':;,.!?]*)(?=\s|$)""")
+
+
+def _needs_protection(word: str) -> bool:
+    """A word whose capitals must survive a style's lower-casing: AgentBench, LLMs, GLM-130B, K12.
+
+    Each hyphen-separated part is judged on its own, so Multi-Modal and
+    End-to-End stay unprotected (a style may lower-case them).
+    """
+    for part in word.split("-"):
+        letters = [c for c in part if c.isalpha()]
+        if not letters:
+            continue
+        if any(c.isupper() for c in letters[1:]) or (letters[0].isupper() and any(c.isdigit() for c in part)):
+            return True
+    return False
+
+
+def _protect_words(text: str) -> str:
+    """Brace the core of each word that needs it, leaving punctuation outside: ``{AgentBench}:``."""
+
+    def protect(m: re.Match[str]) -> str:
+        lead, core, trail = m.group(1), m.group(2), m.group(3)
+        return f"{lead}{{{core}}}{trail}" if core and _needs_protection(core) else m.group()
+
+    return _WORD_PARTS.sub(protect, text)
+
+
+def _matched(tokens: list[re.Match[str]]) -> tuple[set[int], set[int]]:
+    """Indices of braces and dollars that have a partner (the others get escaped)."""
+    braces: set[int] = set()
+    dollars: set[int] = set()
+    stack: list[int] = []
+    open_math: int | None = None
+    for i, m in enumerate(tokens):
+        kind = m.lastgroup
+        if kind == "open":
+            stack.append(i)
+        elif kind == "close" and stack:
+            braces.update((stack.pop(), i))
+        elif kind == "math":
+            if open_math is None:
+                open_math = i
+            elif m.group() == tokens[open_math].group():
+                dollars.update((open_math, i))
+                open_math = None
+    return braces, dollars
+
+
+def to_bib(source: str, *, ascii: bool = False, protect_case: bool = False) -> str:
+    """LaTeX-light source (title, abstract) -> a safe BibTeX field value (without the outer braces)."""
+    tokens = list(_TOKEN.finditer(source))
+    braces, dollars = _matched(tokens)
+    return "".join(_render(tokens, braces, dollars, ascii, protect_case))
+
+
+def _render(
+    tokens: list[re.Match[str]], braces: set[int], dollars: set[int], ascii: bool, protect_case: bool
+) -> Iterator[str]:
+    i = 0
+    depth = 0  # braces opened by the source around the current token
+    while i < len(tokens):
+        m = tokens[i]
+        kind = m.lastgroup
+        if kind == "text":
+            text = _TEXT_SPECIAL.sub(lambda s: _TEXT_ESCAPES[s.group()], m.group())
+            if ascii:
+                text = _ascii_text(text)
+            yield _protect_words(text) if protect_case and depth == 0 else text
+        elif kind in ("open", "close"):
+            if i in braces:
+                depth += 1 if kind == "open" else -1
+                yield m.group()
+            else:
+                yield _BRACES[m.group()]
+        elif kind == "math":
+            if i not in dollars:
+                yield r"\$" * len(m.group())
+            else:
+                end = next(j for j in range(i + 1, len(tokens)) if j in dollars)
+                yield _math(tokens[i + 1 : end], braces, ascii)
+                i = end
+        elif kind == "sym":
+            sym = m.group()
+            if sym == "\\\\":
+                yield " "  # a line break means nothing in a field
+            else:
+                yield sym if sym[1] in _SAFE_SYMBOLS else r"\textbackslash{}" + escape_text(sym[1])
+        elif kind == "sym_brace":
+            yield _BRACES[m.group()[1]]  # \{ and \} unbalance BibTeX's brace count
+        elif kind == "backslash":
+            yield r"\textbackslash{}"
+        else:
+            name = _name(m)
+            converted = _convert(name, tokens, i, braces, dollars, ascii)
+            if converted is not None:
+                text, i = converted
+                yield text
+                continue
+            if name in TEXT_MACROS:
+                yield m.group()
+            else:
+                # Not a command we know to be harmless: show it as text. Its
+                # argument's braces become literal too, so the value reads
+                # back exactly as it was written.
+                yield r"\textbackslash{}" + escape_text(m.group()[1:])
+                if i + 1 in braces and tokens[i + 1].lastgroup == "open":
+                    close = _closing(tokens, i + 1)
+                    braces.discard(i + 1)
+                    braces.discard(close)
+        i += 1
+
+
+def _math(inner: list[re.Match[str]], braces: set[int], ascii: bool) -> str:
+    """A ``$...$`` formula: kept as math when every command in it is standard, else escaped as text."""
+    raw = "".join(m.group() for m in inner)
+    depth = 0
+    safe = True
+    for m in inner:
+        kind = m.lastgroup
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            safe = safe and depth >= 0
+        elif kind == "word":
+            safe = safe and _name(m) in MATH_MACROS
+        elif kind == "backslash" or (kind == "sym" and m.group()[1] in "()[]"):
+            safe = False
+    if not safe or depth != 0:
+        return escape_text("$" + raw + "$", ascii=ascii)
+    out = []
+    for m in inner:
+        if m.lastgroup == "text":
+            text = _MATH_SPECIAL.sub(lambda s: _MATH_ESCAPES[s.group()], m.group())
+            out.append(_ascii_math(text) if ascii else text)
+        else:
+            out.append(m.group())
+    return "$" + "".join(out) + "$"
+
+
+def _name(word: re.Match[str]) -> str:
+    return word.group().rstrip(" \t\r\n*")[1:]
+
+
+def _closing(tokens: list[re.Match[str]], i: int) -> int:
+    """Index of the brace that closes the (matched) one at ``i``."""
+    depth = 0
+    for j in range(i, len(tokens)):
+        kind = tokens[j].lastgroup
+        depth += kind == "open"
+        depth -= kind == "close"
+        if depth == 0:
+            return j
+    raise ValueError("unmatched brace")
+
+
+def _group(tokens: list[re.Match[str]], i: int, braces: set[int]) -> tuple[str, int] | None:
+    """The raw text of the balanced ``{...}`` group starting at token ``i``, and the index after it."""
+    if i >= len(tokens) or tokens[i].lastgroup != "open" or i not in braces:
+        return None
+    j = _closing(tokens, i)
+    return "".join(t.group() for t in tokens[i + 1 : j]), j + 1
+
+
+def _convert(
+    name: str, tokens: list[re.Match[str]], i: int, braces: set[int], dollars: set[int], ascii: bool
+) -> tuple[str, int] | None:
+    """Commands rewritten rather than kept: citations, footnotes, links, URLs."""
+    if name in _CITE:
+        group = _group(tokens, i + 1, braces)
+        if group:
+            keys = ", ".join(k.strip() for k in group[0].split(","))
+            return escape_text(f"[{keys}]", ascii=ascii), group[1]
+    elif name == "footnote":
+        group = _group(tokens, i + 1, braces)
+        if group:
+            return " (" + to_bib(group[0], ascii=ascii) + ")", group[1]
+    elif name == "href":
+        url = _group(tokens, i + 1, braces)
+        text = url and _group(tokens, url[1], braces)
+        if url and text:
+            return to_bib(text[0], ascii=ascii) + " (" + url_field(url[0]) + ")", text[1]
+    elif name == "url":
+        group = _group(tokens, i + 1, braces)
+        if group:
+            return r"\url{" + url_field(group[0]) + "}", group[1]
+    return None
+
+
+def url_field(url: str) -> str:
+    """A URL as it may stand in a ``url`` field or ``\\url{}``: ``%``, ``#`` and braces escaped."""
+    return url.replace("\\", "").replace("%", r"\%").replace("#", r"\#").replace("{", "%7B").replace("}", "%7D")
