@@ -97,6 +97,17 @@ _UNWRAP = frozenset(
 _CITE = frozenset(["cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear", "nocite"])
 
 
+# Text symbols pylatexenc lacks or renders otherwise; these are what
+# papercite writes for literal characters in BibTeX, so they must read back.
+_SYMBOL_OVERRIDES = {
+    "textbraceleft": "{",
+    "textbraceright": "}",
+    "textasciicircum": "^",
+    "textasciitilde": "~",
+    "textbackslash": "\\",
+}
+
+
 class _Unsupported(Exception):
     """Raised by the fast renderer for LaTeX it leaves to pylatexenc."""
 
@@ -115,6 +126,7 @@ def _macro_tables() -> tuple[dict[str, str], frozenset[str]]:
         walk = walk_db.get_macro_spec(spec.macroname)
         if isinstance(repl, str) and "%" not in repl and not (walk and walk.args_parser.argspec):
             symbols[spec.macroname] = repl
+    symbols.update(_SYMBOL_OVERRIDES)
     with_args = frozenset(spec.macroname for spec in walk_db.iter_macro_specs() if spec.args_parser.argspec)
     return symbols, with_args
 
@@ -154,6 +166,7 @@ def _pylatexenc_converter():
             latex2text.MacroTextSpec("href", href),
             latex2text.MacroTextSpec("footnote", " (%(2)s)"),
         ]
+        + [latex2text.MacroTextSpec(name, text) for name, text in _SYMBOL_OVERRIDES.items()]
         + [latex2text.MacroTextSpec(name, cite) for name in _CITE]
         + [latex2text.MacroTextSpec(name, "%s") for name in _UNWRAP],
     )

@@ -8,7 +8,7 @@ escapes everything else, so that no value can end its field early, start a
 new entry, or run a command (``\\input``, ``\\write18``) when the document is
 compiled:
 
-* ``& % # _ ^`` become ``\\& \\% \\# \\_ \\^{}``; a backslash that starts an
+* ``& % # _ ^`` become ``\\& \\% \\# \\_ \\textasciicircum{}``; a backslash that starts an
   unknown command becomes ``\\textbackslash{}``; unmatched braces and an
   unclosed ``$`` are escaped.
 * A math formula that uses a command outside the math whitelist is written as
@@ -72,7 +72,7 @@ _TOKEN = re.compile(
 _SAFE_SYMBOLS = frozenset("&%$#_" + ",;:! " + "'`\"^~=." + "-/@")
 # BibTeX counts every brace, escaped or not, so literal braces are written as commands.
 _BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
-_TEXT_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\^{}"}
+_TEXT_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}"}
 _MATH_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#"}
 _TEXT_SPECIAL = re.compile(r"[&%#_^]")
 _MATH_SPECIAL = re.compile(r"[&%#]")
@@ -83,7 +83,10 @@ def _encoder():
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
     return UnicodeToLatexEncoder(
-        non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep"
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy="keep",  # the exporter reports what stays non-ASCII
+        unknown_char_warning=False,
     )
 
 

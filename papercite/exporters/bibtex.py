@@ -151,7 +151,13 @@ def entries(records: Iterable[Paper], ctx: ExportContext, *, biblatex: bool) -> 
         except UnwritableRecord as exc:
             ctx.diagnostics.skip(paper.source or "-", f"{exc}; not written")
             continue
-        yield paper, format_entry(entry_type, keys.key(paper), fields)
+        text = format_entry(entry_type, keys.key(paper), fields)
+        if ascii and not text.isascii():
+            odd = "".join(sorted({c for c in text if not c.isascii()}))
+            ctx.diagnostics.warn(
+                paper.source or "-", f"no LaTeX form for {odd!r}: kept as UTF-8 (pdflatex needs a package for them)"
+            )
+        yield paper, text
 
 
 def _writer(biblatex: bool):
