@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -92,12 +93,20 @@ def check_pattern(pattern: str) -> str:
     return pattern
 
 
+@lru_cache(maxsize=16)
+def _parsed(pattern: str) -> tuple[tuple[str, str | None], ...]:
+    return tuple(
+        (re.sub(r"[^A-Za-z0-9_:.-]", "", anyascii(literal)), name)
+        for literal, name, _, _ in string.Formatter().parse(pattern)
+    )
+
+
 def base_key(paper: Paper, pattern: str = DEFAULT_PATTERN) -> str:
     """The key of one record, before collisions are resolved."""
     fields = _fields(paper)
     out = []
-    for literal, name, _, _ in string.Formatter().parse(pattern):
-        out.append(re.sub(r"[^A-Za-z0-9_:.-]", "", anyascii(literal)))
+    for literal, name in _parsed(pattern):
+        out.append(literal)
         if name is not None:
             out.append(fields[name]())
     return "".join(out) or "ref"
@@ -122,18 +131,18 @@ class KeyAllocator:
 
     def __init__(self, pattern: str = DEFAULT_PATTERN, taken: set[str] | None = None) -> None:
         self.pattern = check_pattern(pattern)
-        self.taken: set[str] = set(taken or ())
-        self._lower = {k.lower() for k in self.taken}  # BibTeX compares keys case-insensitively
+        self._lower = {k.lower() for k in taken or ()}  # BibTeX compares keys case-insensitively
+        self._suffixes: dict[str, Iterator[str]] = {}  # per colliding base key: where to go on
 
     def key(self, paper: Paper) -> str:
         base = base_key(paper, self.pattern)
         key = base
         if key.lower() in self._lower:
-            for suffix in _suffixes():
+            suffixes = self._suffixes.setdefault(base.lower(), _suffixes())
+            for suffix in suffixes:
                 key = base + suffix
                 if key.lower() not in self._lower:
                     break
-        self.taken.add(key)
         self._lower.add(key.lower())
         return key
 

@@ -74,8 +74,7 @@ _SAFE_SYMBOLS = frozenset("&%$#_" + ",;:! " + "'`\"^~=." + "-/@")
 _BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 _TEXT_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}"}
 _MATH_ESCAPES = {"&": r"\&", "%": r"\%", "#": r"\#"}
-_TEXT_SPECIAL = re.compile(r"[&%#_^]")
-_MATH_SPECIAL = re.compile(r"[&%#]")
+_MATH_TABLE = str.maketrans(_MATH_ESCAPES)
 
 
 @lru_cache(maxsize=1)
@@ -108,27 +107,34 @@ def _ascii_math(text: str) -> str:
     return "".join(out)
 
 
+_PLAIN_ESCAPES = str.maketrans(
+    {
+        "&": r"\&",
+        "%": r"\%",
+        "#": r"\#",
+        "_": r"\_",
+        "$": r"\$",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "\\": r"\textbackslash{}",
+        "^": r"\textasciicircum{}",
+        "~": r"\textasciitilde{}",
+    }
+)
+_TEXT_TABLE = str.maketrans(_TEXT_ESCAPES)
+_PLAIN_SPECIAL = re.compile(r"[&%#_${}\\^~]")
+_TEXT_SPECIAL = re.compile(r"[&%#_^]")
+
+
 def escape_text(text: str, *, ascii: bool = False) -> str:
     """Plain text -> LaTeX text: every special character escaped."""
-    out = []
-    for ch in text:
-        if ch in "&%#_$":
-            out.append("\\" + ch)
-        elif ch in _BRACES:
-            out.append(_BRACES[ch])
-        elif ch == "\\":
-            out.append(r"\textbackslash{}")
-        elif ch == "^":
-            out.append(r"\textasciicircum{}")
-        elif ch == "~":
-            out.append(r"\textasciitilde{}")
-        else:
-            out.append(ch)
-    result = "".join(out)
+    # A regex scan finds no special in most values faster than translate() copies them.
+    result = text.translate(_PLAIN_ESCAPES) if _PLAIN_SPECIAL.search(text) else text
     return _ascii_text(result) if ascii else result
 
 
-_WORD_PARTS = re.compile(r"""([(\["']*)([^\s]*?)([)\]"':;,.!?]*)(?=\s|$)""")
+_LEADING = "([\"'“‘"
+_TRAILING = ")]\"'”’:;,.!?"
 
 
 def _needs_protection(word: str) -> bool:
@@ -137,23 +143,37 @@ def _needs_protection(word: str) -> bool:
     Each hyphen-separated part is judged on its own, so Multi-Modal and
     End-to-End stay unprotected (a style may lower-case them).
     """
-    for part in word.split("-"):
-        letters = [c for c in part if c.isalpha()]
-        if not letters:
-            continue
-        if any(c.isupper() for c in letters[1:]) or (letters[0].isupper() and any(c.isdigit() for c in part)):
-            return True
+    for part in word.split("-") if "-" in word else (word,):
+        rest = part[1:]
+        if rest != rest.lower():
+            return True  # a capital after the first character
+        if part[:1].isupper() and not part.isalpha() and any(c.isdigit() for c in part):
+            return True  # K12, V2
     return False
 
 
 def _protect_words(text: str) -> str:
     """Brace the core of each word that needs it, leaving punctuation outside: ``{AgentBench}:``."""
+    words = text.split(" ")
+    changed = False
+    for i, word in enumerate(words):
+        if word and _needs_protection(word):
+            core = word.lstrip(_LEADING)
+            lead = word[: len(word) - len(core)]
+            stripped = core.rstrip(_TRAILING)
+            if stripped:
+                words[i] = f"{lead}{{{stripped}}}{core[len(stripped):]}"
+                changed = True
+    return " ".join(words) if changed else text
 
-    def protect(m: re.Match[str]) -> str:
-        lead, core, trail = m.group(1), m.group(2), m.group(3)
-        return f"{lead}{{{core}}}{trail}" if core and _needs_protection(core) else m.group()
 
-    return _WORD_PARTS.sub(protect, text)
+def _text(text: str, ascii: bool, protect_case: bool) -> str:
+    """A run of text outside math: specials escaped, then ASCII, then case protection."""
+    if _TEXT_SPECIAL.search(text):
+        text = text.translate(_TEXT_TABLE)
+    if ascii and not text.isascii():
+        text = _ascii_text(text)
+    return _protect_words(text) if protect_case else text
 
 
 def _matched(tokens: list[re.Match[str]]) -> tuple[set[int], set[int]]:
@@ -179,6 +199,8 @@ def _matched(tokens: list[re.Match[str]]) -> tuple[set[int], set[int]]:
 
 def to_bib(source: str, *, ascii: bool = False, protect_case: bool = False) -> str:
     """LaTeX-light source (title, abstract) -> a safe BibTeX field value (without the outer braces)."""
+    if not ("\\" in source or "$" in source or "{" in source or "}" in source):
+        return _text(source, ascii, protect_case)  # no LaTeX at all: most values
     tokens = list(_TOKEN.finditer(source))
     braces, dollars = _matched(tokens)
     return "".join(_render(tokens, braces, dollars, ascii, protect_case))
@@ -193,10 +215,7 @@ def _render(
         m = tokens[i]
         kind = m.lastgroup
         if kind == "text":
-            text = _TEXT_SPECIAL.sub(lambda s: _TEXT_ESCAPES[s.group()], m.group())
-            if ascii:
-                text = _ascii_text(text)
-            yield _protect_words(text) if protect_case and depth == 0 else text
+            yield _text(m.group(), ascii, protect_case and depth == 0)
         elif kind in ("open", "close"):
             if i in braces:
                 depth += 1 if kind == "open" else -1
@@ -262,7 +281,7 @@ def _math(inner: list[re.Match[str]], braces: set[int], ascii: bool) -> str:
     out = []
     for m in inner:
         if m.lastgroup == "text":
-            text = _MATH_SPECIAL.sub(lambda s: _MATH_ESCAPES[s.group()], m.group())
+            text = m.group().translate(_MATH_TABLE)
             out.append(_ascii_math(text) if ascii else text)
         else:
             out.append(m.group())
