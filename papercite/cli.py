@@ -15,7 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 import click
@@ -46,8 +46,26 @@ class _Date(click.ParamType):
             self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
 
 
+@dataclass(frozen=True)
+class ReadRequest:
+    """What the reader options of a command ask for."""
+
+    inputs: tuple[str, ...]
+    fmt: str | None
+    as_of: _dt.date
+    strict: bool
+
+
 def reader_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options of every command that reads inputs (``parse``, ``export``, ``check-links``)."""
+    """The options of every command that reads inputs (``parse``, ``export``, ``check-links``),
+    handed to the command as one :class:`ReadRequest` argument named ``read``."""
+
+    @functools.wraps(command)
+    def with_request(
+        *args: Any, inputs: tuple[str, ...], fmt: str | None, as_of: _dt.date | None, strict: bool, **kwargs: Any
+    ) -> Any:
+        return command(*args, read=ReadRequest(inputs, fmt, as_of or _dt.date.today(), strict), **kwargs)
+
     decorators = [
         click.argument("inputs", nargs=-1, required=True, metavar="INPUT..."),
         click.option(
@@ -69,9 +87,10 @@ def reader_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Exit 1 if any record was skipped or any warning was given.",
         ),
     ]
+    wrapped: Callable[..., Any] = with_request
     for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
+        wrapped = decorator(wrapped)
+    return wrapped
 
 
 class App:
@@ -141,9 +160,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
     @reader_options
     @click.option("-o", "--output", default="-", metavar="FILE", help="Write here instead of standard output.")
     @click.pass_obj
-    def parse(
-        app: App, inputs: tuple[str, ...], fmt: str | None, as_of: _dt.date | None, strict: bool, output: str
-    ) -> None:
+    def parse(app: App, read: ReadRequest, output: str) -> None:
         """Read inputs and print one JSON object per record (JSON Lines).
 
         INPUT is a file, or - for standard input. Each line of the output has
@@ -152,7 +169,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         Problems are reported on standard error as FILE:LINE: message, and
         the other records are still written.
         """
-        _run_export(app, inputs, fmt, as_of, strict, output, "jsonl")
+        _run_export(app, read, output, "jsonl")
 
     @cli.command()
     @reader_options
@@ -190,10 +207,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
     @click.pass_obj
     def export(
         app: App,
-        inputs: tuple[str, ...],
-        fmt: str | None,
-        as_of: _dt.date | None,
-        strict: bool,
+        read: ReadRequest,
         to: str,
         output: str | None,
         key_pattern: str,
@@ -215,9 +229,9 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
             raise click.BadParameter(str(exc), param_hint="--key-pattern") from None
         options = ExportOptions(key_pattern=key_pattern, profile=profile, ascii=ascii)
         if merge_into is not None:
-            _run_merge(app, inputs, fmt, as_of, strict, output, to, options, merge_into)
+            _run_merge(app, read, output, to, options, merge_into)
         else:
-            _run_export(app, inputs, fmt, as_of, strict, output or "-", to, options)
+            _run_export(app, read, output or "-", to, options)
 
     @cli.command()
     @click.pass_obj
@@ -228,15 +242,15 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
     return cli
 
 
-def _records(app: App, inputs: tuple[str, ...], fmt: str | None, as_of: _dt.date | None) -> Iterator[Paper]:
+def _records(app: App, read: ReadRequest) -> Iterator[Paper]:
     stdin = sys.stdin.buffer
     return read_records(
-        inputs,
+        read.inputs,
         lambda path: iter_lines(path, stdin),
         app.registry,
         app.diagnostics,
-        as_of=as_of or _dt.date.today(),
-        fmt=fmt,
+        as_of=read.as_of,
+        fmt=read.fmt,
     )
 
 
@@ -252,17 +266,14 @@ def _exporter(app: App, to: str, fmt: str | None) -> Exporter:
 
 def _run_merge(
     app: App,
-    inputs: tuple[str, ...],
-    fmt: str | None,
-    as_of: _dt.date | None,
-    strict: bool,
+    read: ReadRequest,
     output: str | None,
     to: str,
     options: ExportOptions,
     merge_into: str,
 ) -> None:
     """Append the records that are not yet in ``merge_into``; its own bytes stay as they are."""
-    exporter = _exporter(app, to, fmt)
+    exporter = _exporter(app, to, read.fmt)
     try:
         with open(merge_into, "rb") as f:
             existing_bytes = f.read()
@@ -276,7 +287,7 @@ def _run_merge(
 
     def new_records() -> Iterator[Paper]:
         nonlocal present
-        for paper in _records(app, inputs, fmt, as_of):
+        for paper in _records(app, read):
             if existing.contains(paper):
                 present += 1
                 continue
@@ -303,17 +314,15 @@ def _run_merge(
             sys.exit(EXIT_INPUT)
     added_count = text.count("\n@") + (1 if text.startswith("@") else 0)
     click.echo(f"papercite: merge into {merge_into}: {added_count} added, {present} already there", err=True)
-    app.finish(strict)
+    app.finish(read.strict)
 
 
 def _guarded(app: App, action: Callable[[], None]) -> None:
     """Run a plugin's work; a failure is one line, not a traceback (unless --verbose)."""
     try:
         action()
-    except BrokenPipeError:
-        raise
     except OSError:
-        raise
+        raise  # the caller reports I/O errors (and a closed pipe) itself
     except Exception as exc:
         if app.verbose:
             raise
@@ -321,18 +330,9 @@ def _guarded(app: App, action: Callable[[], None]) -> None:
         sys.exit(EXIT_STRICT)
 
 
-def _run_export(
-    app: App,
-    inputs: tuple[str, ...],
-    fmt: str | None,
-    as_of: _dt.date | None,
-    strict: bool,
-    output: str,
-    to: str,
-    options: ExportOptions | None = None,
-) -> None:
-    exporter = _exporter(app, to, fmt)
-    records = _records(app, inputs, fmt, as_of)
+def _run_export(app: App, read: ReadRequest, output: str, to: str, options: ExportOptions | None = None) -> None:
+    exporter = _exporter(app, to, read.fmt)
+    records = _records(app, read)
     try:
         with output_stream(output) as out:
             ctx = ExportContext(app.diagnostics, options or ExportOptions())
@@ -342,7 +342,7 @@ def _run_export(
     except OSError as exc:
         click.echo(f"papercite: error: {output}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_INPUT)
-    app.finish(strict)
+    app.finish(read.strict)
 
 
 def main() -> None:
