@@ -135,7 +135,10 @@ class KeyAllocator:
         self._suffixes: dict[str, Iterator[str]] = {}  # per colliding base key: where to go on
 
     def key(self, paper: Paper) -> str:
-        base = base_key(paper, self.pattern)
+        return self.unique(base_key(paper, self.pattern))
+
+    def unique(self, base: str) -> str:
+        """``base``, or ``base`` with the first free suffix; the result is taken from now on."""
         key = base
         if key.lower() in self._lower:
             suffixes = self._suffixes.setdefault(base.lower(), _suffixes())

@@ -88,7 +88,7 @@ def test_a_plugin_raising_in_its_hook_is_reported_and_the_rest_works():
 class DuplicateJsonl:
     @hookimpl
     def papercite_exporters(self):
-        yield Exporter(name="jsonl", write=lambda records, out, ctx: None)
+        yield Exporter(name="jsonl", render=lambda paper, ctx: None)
 
 
 def test_duplicate_names_are_an_error_naming_both_plugins():
@@ -142,15 +142,14 @@ def test_entry_point_plugins_load_and_broken_ones_are_reported(tmp_path, monkeyp
         {"upper": "fake_upper", "broken": "fake_broken", "misspelled": "fake_misspelled"},
         {
             "fake_upper": """
-                from papercite.plugins import Exporter, hookimpl
+                from papercite.plugins import Exporter, Rendered, hookimpl
 
-                def write(records, out, ctx):
-                    for record in records:
-                        out.write(record.title.upper() + "\\n")
+                def render(paper, ctx):
+                    return Rendered(paper.title.upper() + "\\n")
 
                 @hookimpl
                 def papercite_exporters():
-                    yield Exporter(name="upper", write=write)
+                    yield Exporter(name="upper", render=render)
             """,
             "fake_broken": "import no_such_module_anywhere\n",
             "fake_misspelled": """
@@ -165,6 +164,8 @@ def test_entry_point_plugins_load_and_broken_ones_are_reported(tmp_path, monkeyp
     pm = get_plugin_manager()
     registry = Registry(pm)
     assert registry.exporter("upper").name == "upper"
+    result = invoke(pm, ["export", "-", "--to", "upper"], input=GOOD)
+    assert result.stdout == "GPT UNDERSTANDS, TOO\n"
     problems = {p.plugin: p.message for p in registry.problems}
     assert problems["broken"].startswith("failed to load: ModuleNotFoundError")
     assert "papercite_exporter" in problems["misspelled"]

@@ -23,13 +23,14 @@ or safely ignore, never custom fields that biber's data model rejects.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from functools import partial
 from typing import TextIO
 
-from papercite.citekeys import KeyAllocator
+from papercite.citekeys import KeyAllocator, base_key
 from papercite.model import Group, LinkKind, Paper
 from papercite.plugins.hookspecs import hookimpl
-from papercite.plugins.types import ExportContext, Exporter
+from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered
 from papercite.texify import escape_text, to_bib, url_field
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -140,49 +141,48 @@ def format_entry(entry_type: str, key: str, fields: list[tuple[str, str]]) -> st
     return f"@{entry_type}{{{key},\n{body}}}\n"
 
 
-def entries(records: Iterable[Paper], ctx: ExportContext, *, biblatex: bool) -> Iterator[tuple[Paper, str]]:
-    """Yield each writable record with its entry text; report the others."""
+def render_entry(paper: Paper, ctx: ExportContext, *, biblatex: bool) -> Rendered | None:
+    """One entry, its key left as :data:`KEY_SLOT`; None (reported) if it cannot be written."""
     options = ctx.options
     ascii = (not biblatex) if options.ascii is None else options.ascii
-    keys = KeyAllocator(options.key_pattern, set(options.taken_keys))
-    for paper in records:
-        try:
-            entry_type, fields = bibtex_fields(paper, biblatex=biblatex, profile=options.profile, ascii=ascii)
-        except UnwritableRecord as exc:
-            ctx.diagnostics.skip(paper.source or "-", f"{exc}; not written")
-            continue
-        text = format_entry(entry_type, keys.key(paper), fields)
-        if ascii and not text.isascii():
-            odd = "".join(sorted({c for c in text if not c.isascii()}))
-            ctx.diagnostics.warn(
-                paper.source or "-", f"no LaTeX form for {odd!r}: kept as UTF-8 (pdflatex needs a package for them)"
-            )
-        yield paper, text
+    try:
+        entry_type, fields = bibtex_fields(paper, biblatex=biblatex, profile=options.profile, ascii=ascii)
+    except UnwritableRecord as exc:
+        ctx.diagnostics.skip(paper.source or "-", f"{exc}; not written")
+        return None
+    text = format_entry(entry_type, KEY_SLOT, fields)
+    if ascii and not text.isascii():
+        odd = "".join(sorted({c for c in text if not c.isascii()}))
+        ctx.diagnostics.warn(
+            paper.source or "-", f"no LaTeX form for {odd!r}: kept as UTF-8 (pdflatex needs a package for them)"
+        )
+    return Rendered(text, base_key(paper, options.key_pattern))
 
 
-def _writer(biblatex: bool):
-    def write(records: Iterable[Paper], out: TextIO, ctx: ExportContext) -> None:
-        first = True
-        for _, text in entries(records, ctx, biblatex=biblatex):
-            if not first:
-                out.write("\n")
-            out.write(text)
-            first = False
-
-    return write
+def assemble_bib(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:
+    """Entries separated by blank lines, each key made unique in input order."""
+    keys = KeyAllocator(ctx.options.key_pattern, set(ctx.options.taken_keys))
+    first = True
+    for item in rendered:
+        if not first:
+            out.write("\n")
+        out.write(item.text.replace(KEY_SLOT, keys.unique(item.key or "ref"), 1))
+        first = False
 
 
 @hookimpl
 def papercite_exporters() -> Iterable[Exporter]:
     yield Exporter(
         name="bibtex",
-        write=_writer(biblatex=False),
+        render=partial(render_entry, biblatex=False),
+        assemble=assemble_bib,
         description="BibTeX (.bib) for bibtex and pdflatex: arXiv-style @misc, LaTeX-escaped ASCII",
         extension=".bib",
     )
     yield Exporter(
         name="biblatex",
-        write=_writer(biblatex=True),
+        render=partial(render_entry, biblatex=True),
+        assemble=assemble_bib,
         description="BibLaTeX (.bib) for biber: @online with eprinttype/eprintclass, UTF-8",
         extension=".bib",
     )

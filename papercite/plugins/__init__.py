@@ -2,7 +2,16 @@
 
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.manager import PluginError, Registry, get_plugin_manager
-from papercite.plugins.types import EnrichContext, Enricher, ExportContext, Exporter, ExportOptions, ReadContext, Reader
+from papercite.plugins.types import (
+    EnrichContext,
+    Enricher,
+    ExportContext,
+    Exporter,
+    ExportOptions,
+    ReadContext,
+    Reader,
+    Rendered,
+)
 
 __all__ = [
     "EnrichContext",
@@ -14,6 +23,7 @@ __all__ = [
     "ReadContext",
     "Reader",
     "Registry",
+    "Rendered",
     "get_plugin_manager",
     "hookimpl",
 ]

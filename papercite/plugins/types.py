@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from papercite.diagnostics import Diagnostics
 from papercite.model import Paper
@@ -28,6 +28,7 @@ class ReadContext:
     source: str
     diagnostics: Diagnostics
     as_of: _dt.date = field(default_factory=_dt.date.today)
+    line_offset: int = 0  # lines before the first one given (when reading a chunk of a file)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,12 @@ class Reader:
     ``read(lines, ctx)`` must be a generator: records stream out as they are
     read. ``extensions`` (with the dot) and ``sniff(first_lines)`` let the CLI
     detect the format when ``--from`` is not given.
+
+    ``boundary(line)``, when given, says that a record may start at ``line``
+    and that reading the lines from there on their own gives the same records
+    and messages as reading the whole input. It lets papercite read a large
+    input in chunks, in several processes; ``read`` must then be picklable (a
+    module-level function).
     """
 
     name: str
@@ -84,16 +91,53 @@ class Reader:
     description: str = ""
     extensions: tuple[str, ...] = ()
     sniff: Callable[[list[str]], bool] | None = None
+    boundary: Callable[[str], bool] | None = None
+
+
+class Rendered(NamedTuple):
+    """One record as an exporter renders it.
+
+    ``key`` is the record's citation key before collisions are resolved (or
+    None for formats without keys); ``text`` holds :data:`KEY_SLOT` wherever
+    the final key goes.
+    """
+
+    text: str
+    key: str | None = None
+
+
+KEY_SLOT = "\0"  # never in a record: inputs with NUL bytes are rejected
+
+
+def write_texts(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:
+    """The simplest ``assemble``: each record's text, one after the other."""
+    write = out.write
+    for item in rendered:
+        write(item.text)
 
 
 @dataclass(frozen=True)
 class Exporter:
-    """An exporter writes records to a text stream, one record at a time."""
+    """An exporter renders each record on its own, then assembles the output.
+
+    ``render(paper, ctx)`` is pure and returns a :class:`Rendered`, or None for
+    a record that cannot be written (after reporting it to
+    ``ctx.diagnostics``); it may run in another process, so it must be
+    picklable (a module-level function or a ``functools.partial`` of one).
+    ``assemble(rendered, out, ctx)`` runs once, in order, and writes the
+    output: separators, a header or footer, unique citation keys.
+    """
 
     name: str
-    write: Callable[[Iterable[Paper], TextIO, ExportContext], None]
+    render: Callable[[Paper, ExportContext], Rendered | None]
+    assemble: Callable[[Iterable[Rendered], TextIO, ExportContext], None] = write_texts
     description: str = ""
     extension: str = ""
+
+    def write(self, records: Iterable[Paper], out: TextIO, ctx: ExportContext) -> None:
+        """Render and assemble ``records`` in this process."""
+        rendered = (self.render(paper, ctx) for paper in records)
+        self.assemble((r for r in rendered if r is not None), out, ctx)
 
 
 @dataclass(frozen=True)
