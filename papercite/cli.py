@@ -26,7 +26,8 @@ from papercite.diagnostics import Diagnostic, Diagnostics
 from papercite.files import atomic_output, iter_lines, write_bytes_atomically
 from papercite.merge import scan_bib
 from papercite.model import Paper
-from papercite.pipeline import read_records
+from papercite.parallel import default_jobs
+from papercite.pipeline import read_records, render_records
 from papercite.plugins.manager import PluginError, Registry, get_plugin_manager
 from papercite.plugins.types import ExportContext, Exporter, ExportOptions
 
@@ -54,6 +55,7 @@ class ReadRequest:
     fmt: str | None
     as_of: _dt.date
     strict: bool
+    jobs: int
 
 
 def reader_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -62,9 +64,16 @@ def reader_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def with_request(
-        *args: Any, inputs: tuple[str, ...], fmt: str | None, as_of: _dt.date | None, strict: bool, **kwargs: Any
+        *args: Any,
+        inputs: tuple[str, ...],
+        fmt: str | None,
+        as_of: _dt.date | None,
+        strict: bool,
+        jobs: int | None,
+        **kwargs: Any,
     ) -> Any:
-        return command(*args, read=ReadRequest(inputs, fmt, as_of or _dt.date.today(), strict), **kwargs)
+        request = ReadRequest(inputs, fmt, as_of or _dt.date.today(), strict, jobs or default_jobs())
+        return command(*args, read=request, **kwargs)
 
     decorators = [
         click.argument("inputs", nargs=-1, required=True, metavar="INPUT..."),
@@ -85,6 +94,14 @@ def reader_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--strict",
             is_flag=True,
             help="Exit 1 if any record was skipped or any warning was given.",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Processes for reading and rendering a large input (default: the available cores, at most 4). "
+            "Output and messages are the same for any number.",
         ),
     ]
     wrapped: Callable[..., Any] = with_request
@@ -332,11 +349,21 @@ def _guarded(app: App, action: Callable[[], None]) -> None:
 
 def _run_export(app: App, read: ReadRequest, output: str, to: str, options: ExportOptions | None = None) -> None:
     exporter = _exporter(app, to, read.fmt)
-    records = _records(app, read)
+    ctx = ExportContext(app.diagnostics, options or ExportOptions())
+    stdin = sys.stdin.buffer
+    rendered = render_records(
+        read.inputs,
+        lambda path: iter_lines(path, stdin),
+        app.registry,
+        exporter,
+        ctx,
+        as_of=read.as_of,
+        fmt=read.fmt,
+        jobs=read.jobs,
+    )
     try:
         with output_stream(output) as out:
-            ctx = ExportContext(app.diagnostics, options or ExportOptions())
-            _guarded(app, lambda: exporter.write(records, out, ctx))
+            _guarded(app, lambda: exporter.assemble(rendered, out, ctx))
     except BrokenPipeError:
         raise
     except OSError as exc:

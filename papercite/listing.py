@@ -173,7 +173,7 @@ def read_listing(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
         )
 
     line_no = 0
-    for line_no, raw in enumerate(lines, start=1):
+    for line_no, raw in enumerate(lines, start=ctx.line_offset + 1):
         line = raw.rstrip()  # line end, CR of CRLF, trailing spaces
         if not line:
             continue
@@ -230,6 +230,16 @@ def read_listing(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
         report.warn(ctx.source, "empty input: no records")
 
 
+def is_record_start(line: str) -> bool:
+    """Is ``line`` shaped like a header? The reader starts a new record at every such line,
+    whatever came before, so a listing can be read in chunks cut before them."""
+    line = line.strip()
+    if len(line) > _HEADER_MAX:
+        return False
+    m = _HEADER.fullmatch(line)
+    return m is not None and m.group("month") in _MONTHS
+
+
 def sniff_listing(first_lines: list[str]) -> bool:
     """A listing starts (after blank lines) with a header line."""
     for line in first_lines:
@@ -249,4 +259,5 @@ def papercite_readers() -> Iterable[Reader]:
         description="paper listing copied from a paper-listing site (header, byline, abstract)",
         extensions=(".txt",),
         sniff=sniff_listing,
+        boundary=is_record_start,
     )

@@ -10,12 +10,14 @@ import datetime as _dt
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 
 from papercite.diagnostics import Diagnostics
 from papercite.files import InputError
 from papercite.model import Paper
+from papercite.parallel import CHUNK_RECORDS, chunks, render_chunk, render_chunks
 from papercite.plugins.manager import Registry
-from papercite.plugins.types import ReadContext, Reader
+from papercite.plugins.types import ExportContext, Exporter, ReadContext, Reader, Rendered
 
 DEFAULT_READER = "listing"
 _SNIFF_LINES = 20
@@ -36,6 +38,27 @@ def choose_reader(registry: Registry, path: str, head: list[str], fmt: str | Non
     return registry.reader(DEFAULT_READER)
 
 
+def _inputs(
+    inputs: Iterable[str],
+    open_lines: Callable[[str], Iterator[str]],
+    registry: Registry,
+    fmt: str | None,
+) -> Iterator[tuple[str, Reader, Iterator[str]]]:
+    """Each input with its reader and its lines (the sniffed head put back in front)."""
+    for path in inputs:
+        lines = open_lines(path)
+        head: list[str] = []
+        try:
+            for line in lines:
+                head.append(line)
+                if len(head) == _SNIFF_LINES:
+                    break
+        except InputError as exc:
+            # Keep what was read before the bad line; the error surfaces after it.
+            lines = _raising(exc)
+        yield path, choose_reader(registry, path, head, fmt), itertools.chain(head, lines)
+
+
 def read_records(
     inputs: Iterable[str],
     open_lines: Callable[[str], Iterator[str]],
@@ -50,21 +73,41 @@ def read_records(
     An input that cannot be read is reported as fatal in ``diagnostics`` and
     the other inputs are still read.
     """
-    for path in inputs:
-        ctx = ReadContext(source=path, diagnostics=diagnostics, as_of=as_of)
-        lines = open_lines(path)
-        head: list[str] = []
+    for path, reader, lines in _inputs(inputs, open_lines, registry, fmt):
         try:
-            for line in lines:
-                head.append(line)
-                if len(head) == _SNIFF_LINES:
-                    break
+            yield from reader.read(lines, ReadContext(source=path, diagnostics=diagnostics, as_of=as_of))
         except InputError as exc:
-            # Keep what was read before the bad line; the error surfaces after it.
-            lines = _raising(exc)
+            diagnostics.fail(exc.where, exc.message)
+
+
+def render_records(
+    inputs: Iterable[str],
+    open_lines: Callable[[str], Iterator[str]],
+    registry: Registry,
+    exporter: Exporter,
+    ctx: ExportContext,
+    *,
+    as_of: _dt.date,
+    fmt: str | None = None,
+    jobs: int = 1,
+) -> Iterator[Rendered]:
+    """Read every input and render its records for ``exporter``, in input order.
+
+    With ``jobs`` > 1, an input whose reader declares record boundaries and
+    that is larger than one chunk is read and rendered in worker processes
+    (:mod:`papercite.parallel`); the output and the messages are the same.
+    """
+    diagnostics = ctx.diagnostics
+    for path, reader, lines in _inputs(inputs, open_lines, registry, fmt):
         try:
-            reader = choose_reader(registry, path, head, fmt)
-            yield from reader.read(itertools.chain(head, lines), ctx)
+            if jobs > 1 and reader.boundary is not None:
+                task = partial(render_chunk, reader.read, exporter.render, path, as_of, ctx.options)
+                yield from render_chunks(chunks(lines, reader.boundary, CHUNK_RECORDS), task, diagnostics, jobs)
+            else:
+                for paper in reader.read(lines, ReadContext(source=path, diagnostics=diagnostics, as_of=as_of)):
+                    rendered = exporter.render(paper, ctx)
+                    if rendered is not None:
+                        yield rendered
         except InputError as exc:
             diagnostics.fail(exc.where, exc.message)
 

@@ -1,0 +1,150 @@
+"""Reading and rendering a large input in worker processes.
+
+Parsing and rendering are CPU-bound pure Python, so a second core only
+helps in a second process. An input whose reader declares record
+boundaries (see ``Reader.boundary``) is cut into chunks of whole records;
+each chunk is read and rendered in a worker, and the main process replays
+the chunk's messages and hands its rendered records on, chunk by chunk in
+input order. Only text crosses between processes (lines in, rendered
+records and diagnostics out), which is cheap to pickle, unlike records.
+At most a few chunks are in flight, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from papercite.diagnostics import Diagnostic, Diagnostics
+from papercite.model import Paper
+from papercite.plugins.types import ExportContext, ExportOptions, ReadContext, Rendered
+
+CHUNK_RECORDS = 1000  # records per chunk: large enough to amortise a task, small enough to stream
+
+
+def default_jobs() -> int:
+    """Worker processes when ``--jobs`` is not given: the cores this process may use, at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4))
+
+
+def executor(jobs: int) -> ProcessPoolExecutor:
+    # fork starts workers in milliseconds with the plugins already loaded;
+    # where it is missing, spawn works too (tasks carry only picklable data).
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+class _Truncated(Exception):
+    """The input broke off after this chunk (a read error); no end-of-input messages."""
+
+
+def _chunk_lines(lines: list[str], truncated: bool) -> Iterator[str]:
+    yield from lines
+    if truncated:
+        raise _Truncated
+
+
+ChunkResult = tuple[list[Rendered], list[Diagnostic], int]
+
+
+def render_chunk(
+    read: Callable[[Iterable[str], ReadContext], Iterator[Paper]],
+    render: Callable[[Paper, ExportContext], Rendered | None],
+    source: str,
+    as_of: _dt.date,
+    options: ExportOptions,
+    offset: int,
+    lines: list[str],
+    truncated: bool = False,
+) -> ChunkResult:
+    """Read and render one chunk (in a worker): the rendered records, the messages, the count read."""
+    diagnostics = Diagnostics()
+    read_ctx = ReadContext(source, diagnostics, as_of, line_offset=offset)
+    export_ctx = ExportContext(diagnostics, options)
+    rendered: list[Rendered] = []
+    try:
+        for paper in read(_chunk_lines(lines, truncated), read_ctx):
+            item = render(paper, export_ctx)
+            if item is not None:
+                rendered.append(item)
+    except _Truncated:
+        pass
+    return rendered, diagnostics.items, diagnostics.read
+
+
+Chunk = tuple[int, list[str], "Exception | None"]
+
+
+def chunks(lines: Iterable[str], boundary: Callable[[str], bool], size: int) -> Iterator[Chunk]:
+    """Cut ``lines`` into (offset, lines, error) chunks of about ``size`` records, each starting at a
+    boundary. If reading ``lines`` fails, the last chunk holds what was read and the error."""
+    chunk: list[str] = []
+    offset = 0
+    records = 0
+    number = 0
+    try:
+        for number, line in enumerate(lines):
+            if boundary(line):
+                if records >= size:
+                    yield offset, chunk, None
+                    chunk, offset, records = [], number, 0
+                records += 1
+            chunk.append(line)
+    except Exception as exc:  # the input broke off; what was read before still counts
+        yield offset, chunk, exc
+        return
+    if chunk:
+        yield offset, chunk, None
+
+
+def render_chunks(
+    chunks: Iterator[Chunk],
+    task: Callable[[int, list[str], bool], ChunkResult],
+    diagnostics: Diagnostics,
+    jobs: int,
+) -> Iterator[Rendered]:
+    """Rendered records of every chunk, in input order; messages replayed into ``diagnostics``.
+
+    ``task(offset, lines, truncated)`` reads and renders one chunk. A single
+    chunk is done in this process; from the second on, ``jobs`` workers share
+    them, with at most ``2 * jobs`` in flight. A read error comes out after
+    the records read before it.
+    """
+
+    def replay(result: ChunkResult) -> Iterator[Rendered]:
+        rendered, messages, read = result
+        for message in messages:
+            diagnostics.report(message)
+        diagnostics.read += read
+        yield from rendered
+
+    first = next(chunks, None) or (0, [], None)  # an empty input is read too: it gets its warning
+    second = next(chunks, None)
+    if second is None:  # a small input: not worth starting workers
+        offset, lines, error = first
+        yield from replay(task(offset, lines, error is not None))
+        if error is not None:
+            raise error
+        return
+    pending: deque[tuple[Future[ChunkResult], Exception | None]] = deque()
+    with executor(jobs) as pool:
+        for offset, lines, error in itertools.chain((first, second), chunks):
+            pending.append((pool.submit(task, offset, lines, error is not None), error))
+            while len(pending) > 2 * jobs or (pending and error is not None):
+                future, failed = pending.popleft()
+                yield from replay(future.result())
+                if failed is not None:
+                    raise failed
+        while pending:
+            future, _ = pending.popleft()
+            yield from replay(future.result())
