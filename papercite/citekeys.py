@@ -35,6 +35,7 @@ SKIP_WORDS = frozenset(
     what when why which towards toward about over under
     """.split()
 )
+_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
 _LATEX = re.compile(r"\$[^$]*\$|\\[A-Za-z@]+\*?|[{}\\]")
 
@@ -45,7 +46,9 @@ class KeyPatternError(ValueError):
 
 def _clean(text: str) -> str:
     """Lower-case ASCII letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", anyascii(text).lower())
+    if not text.isascii():
+        text = anyascii(text)
+    return _NOT_KEY_CHAR.sub("", text.lower())
 
 
 def _family(author: Person | Group) -> str:
@@ -55,14 +58,23 @@ def _family(author: Person | Group) -> str:
     return author.family.split()[-1] if author.family.split() else author.given
 
 
-def _title_words(title: str) -> list[str]:
-    plain = anyascii(_LATEX.sub(" ", title))
-    return [w for w in _WORD.findall(plain) if w.lower() not in SKIP_WORDS]
+def _title_words(title: str, n: int) -> list[str]:
+    """The first ``n`` significant words of a title, in ASCII."""
+    plain = _LATEX.sub(" ", title) if ("$" in title or "\\" in title or "{" in title) else title
+    if not plain.isascii():
+        plain = anyascii(plain)
+    words: list[str] = []
+    for m in _WORD.finditer(plain):
+        if m.group().lower() not in SKIP_WORDS:
+            words.append(m.group())
+            if len(words) == n:
+                break
+    return words
 
 
 def _fields(paper: Paper) -> dict[str, Callable[[], str]]:
     def title(n: int) -> str:
-        return "".join(_title_words(paper.title)[:n])
+        return "".join(_title_words(paper.title, n))
 
     return {
         "author": lambda: _clean(_family(paper.authors[0])) if paper.authors else "anon",

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Iterator
 
 from papercite.byline import BylineError, split_byline
-from papercite.latex import latex_to_text
 from papercite.links import find_links
 from papercite.model import Paper, Source
 from papercite.plugins.hookspecs import hookimpl
@@ -167,7 +166,6 @@ def read_listing(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
             date=date,
             has_code=has_code,
             abstract=abstract,
-            abstract_text=latex_to_text(abstract) if abstract else "",
             links=tuple(find_links(abstract)),
             source=source,
         )
@@ -233,6 +231,8 @@ def read_listing(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
 def is_record_start(line: str) -> bool:
     """Is ``line`` shaped like a header? The reader starts a new record at every such line,
     whatever came before, so a listing can be read in chunks cut before them."""
+    if len(line) > 2 * _HEADER_MAX:  # bylines and abstracts: decided without copying them
+        return False
     line = line.strip()
     if len(line) > _HEADER_MAX:
         return False

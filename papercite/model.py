@@ -108,6 +108,8 @@ class Paper:
 
     The first group of fields is what a listing yields; the second is what
     enrichers add (arXiv identifier, DOIs, published version, link reports).
+    ``abstract`` is LaTeX source (a reader of plain-text formats escapes it);
+    ``abstract_text`` renders it as plain text.
     ``subject`` keeps the listing's raw subject code even when it does not map
     to a known arXiv category.
     """
@@ -121,7 +123,6 @@ class Paper:
     date: _dt.date | None = None
     has_code: bool = False
     abstract: str = ""
-    abstract_text: str = ""
     links: tuple[Link, ...] = ()
     source: Source | None = None
     # Filled in by enrichers.
@@ -131,6 +132,17 @@ class Paper:
     journal_ref: str | None = None
     published_doi: str | None = None
     link_reports: tuple[LinkReport, ...] = field(default=())
+
+    @property
+    def abstract_text(self) -> str:
+        """The abstract as plain Unicode text, rendered from its LaTeX source.
+
+        Derived rather than stored: one source of truth, and exporters that
+        do not need it (BibTeX keeps the LaTeX) do not pay for it.
+        """
+        from papercite.latex import latex_to_text  # the model itself stays import-light
+
+        return latex_to_text(self.abstract) if self.abstract else ""
 
     @property
     def urls(self) -> tuple[str, ...]:
