@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -26,17 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from make_listing import generate  # noqa: E402
-
-
-def timed(args: list[str], stdout_path: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of a command."""
-    start = time.perf_counter()
-    with open(stdout_path or os.devnull, "wb") as sink:
-        proc = subprocess.Popen(args, stdout=sink, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(args)}")
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
+from run import timed  # noqa: E402
 
 
 def csl_items(jsonl: Path, limit: int | None = None) -> list[dict]:
@@ -68,16 +57,16 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     args = parser.parse_args()
     n = args.n
-    rows: list[tuple[str, int, float, float | None]] = []
+    rows: list[tuple[str, int, float, float | None, float | None]] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         listing = work / "listing.txt"
         with listing.open("w", encoding="utf-8") as out:
             generate(n, 1, out)
-        seconds, rss = timed(["papercite", "export", str(listing), "--to", "bibtex", "--as-of", "2026-11-27"])
-        rows.append(("papercite export --to bibtex (listing -> BibTeX)", n, seconds, rss))
-        seconds, rss = timed(["papercite", "parse", str(listing), "--as-of", "2026-11-27"])
-        rows.append(("papercite parse (listing -> JSON Lines), for reference", n, seconds, rss))
+        seconds, rss, tree = timed(["papercite", "export", str(listing), "--to", "bibtex", "--as-of", "2026-11-27"])
+        rows.append(("papercite export --to bibtex (listing -> BibTeX)", n, seconds, rss, tree))
+        seconds, rss, tree = timed(["papercite", "parse", str(listing), "--as-of", "2026-11-27"])
+        rows.append(("papercite parse (listing -> JSON Lines), for reference", n, seconds, rss, tree))
 
         jsonl = work / "records.jsonl"
         timed(["papercite", "parse", str(listing), "--as-of", "2026-11-27"], jsonl)
@@ -89,13 +78,13 @@ def main() -> None:
             if not (peers / "node_modules" / "@citation-js" / "core").exists():
                 subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=peers, check=True,
                                capture_output=True)
-            seconds, rss = timed(["node", str(peers / "citation-js.mjs"), str(csl), str(work / "cjs.bib")])
-            rows.append(("citation-js (CSL-JSON -> BibTeX)", n, seconds, rss))
+            seconds, rss, tree = timed(["node", str(peers / "citation-js.mjs"), str(csl), str(work / "cjs.bib")])
+            rows.append(("citation-js (CSL-JSON -> BibTeX)", n, seconds, rss, tree))
         if shutil.which("pandoc"):
             small = work / "small.json"
             small.write_text(json.dumps(csl_items(jsonl, n // 10)), encoding="utf-8")
-            seconds, rss = timed(["pandoc", "-f", "csljson", "-t", "bibtex", str(small)])
-            rows.append(("pandoc (CSL-JSON -> BibTeX)", n // 10, seconds, rss))
+            seconds, rss, tree = timed(["pandoc", "-f", "csljson", "-t", "bibtex", str(small)])
+            rows.append(("pandoc (CSL-JSON -> BibTeX)", n // 10, seconds, rss, tree))
 
         import bibtexparser
 
@@ -108,15 +97,15 @@ def main() -> None:
         start = time.perf_counter()
         bibtexparser.write_string(library, unparse_stack=stack)
         rows.append(("bibtexparser 2 writer (Library -> BibTeX)", len(library.entries),
-                     time.perf_counter() - start, None))
+                     time.perf_counter() - start, None, None))
 
     ours = rows[0][1] / rows[0][2]
-    print("| tool | records | seconds | records/s | vs papercite export | peak RSS (MB) |")
+    print("| tool | records | seconds | records/s | vs papercite export | peak RSS, all processes (MB) |")
     print("|---|---:|---:|---:|---:|---:|")
-    for name, count, seconds, rss in rows:
+    for name, count, seconds, _, tree in rows:
         rate = count / seconds
         print(f"| {name} | {count:,} | {seconds:.2f} | {rate:,.0f} | {rate / ours:.2f}x | "
-              f"{'' if rss is None else f'{rss:.0f}'} |")
+              f"{'' if tree is None else f'{tree:.0f}'} |")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from papercite.diagnostics import Diagnostic, Diagnostics
 from papercite.model import Paper
 from papercite.plugins.types import ExportContext, ExportOptions, ReadContext, Rendered
 
-CHUNK_RECORDS = 1000  # records per chunk: large enough to amortise a task, small enough to stream
+CHUNK_RECORDS = 500  # records per chunk: large enough to amortise a task, small enough to stream
 
 
 def default_jobs() -> int:
@@ -117,7 +117,7 @@ def render_chunks(
 
     ``task(offset, lines, truncated)`` reads and renders one chunk. A single
     chunk is done in this process; from the second on, ``jobs`` workers share
-    them, with at most ``2 * jobs`` in flight. A read error comes out after
+    them, with at most ``jobs + 1`` in flight. A read error comes out after
     the records read before it.
     """
 
@@ -140,7 +140,7 @@ def render_chunks(
     with executor(jobs) as pool:
         for offset, lines, error in itertools.chain((first, second), chunks):
             pending.append((pool.submit(task, offset, lines, error is not None), error))
-            while len(pending) > 2 * jobs or (pending and error is not None):
+            while len(pending) > jobs or (pending and error is not None):
                 future, failed = pending.popleft()
                 yield from replay(future.result())
                 if failed is not None:
