@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from anyascii import anyascii
 
 from papercite.model import Group, Paper, Person
+from papercite.plugins.types import KEY_SLOT, ExportOptions, Rendered
 
 DEFAULT_PATTERN = "{author}{year}{title}"
 # Words a key skips, as Better BibTeX's "skipwords" do.
@@ -161,3 +162,14 @@ class KeyAllocator:
         self._lower.add(key.lower())
         return key
 
+
+def fill_keys(
+    rendered: Iterable[Rendered], options: ExportOptions, encode: Callable[[str], str] = str
+) -> Iterator[str]:
+    """Each rendered record's text with its key made unique (in input order) and put in its slot."""
+    keys = KeyAllocator(options.key_pattern, set(options.taken_keys))
+    for item in rendered:
+        if item.key is None:
+            yield item.text
+        else:
+            yield item.text.replace(KEY_SLOT, encode(keys.unique(item.key)), 1)

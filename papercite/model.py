@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,7 @@ class Group:
 
 
 Author: TypeAlias = Person | Group
+DatePrecision: TypeAlias = Literal["year", "month", "day"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +109,9 @@ class Paper:
 
     The first group of fields is what a listing yields; the second is what
     enrichers add (arXiv identifier, DOIs, published version, link reports).
-    ``abstract`` is LaTeX source (a reader of plain-text formats escapes it);
-    ``abstract_text`` renders it as plain text.
+    ``title`` and ``abstract`` are LaTeX source, as listings carry them (a
+    reader of a plain-text format escapes its values); ``title_text`` and
+    ``abstract_text`` render them as plain text.
     ``subject`` keeps the listing's raw subject code even when it does not map
     to a known arXiv category.
     """
@@ -121,6 +123,7 @@ class Paper:
     subject: str | None = None
     category: str | None = None
     date: _dt.date | None = None
+    date_precision: DatePrecision = "day"  # a year-only date is stored as January 1 with "year"
     has_code: bool = False
     abstract: str = ""
     links: tuple[Link, ...] = ()
@@ -132,6 +135,13 @@ class Paper:
     journal_ref: str | None = None
     published_doi: str | None = None
     link_reports: tuple[LinkReport, ...] = field(default=())
+
+    @property
+    def title_text(self) -> str:
+        """The title as plain Unicode text (``$\\pi_0$`` -> ``π_0``)."""
+        from papercite.latex import latex_to_text
+
+        return latex_to_text(self.title)
 
     @property
     def abstract_text(self) -> str:
@@ -151,3 +161,20 @@ class Paper:
     @property
     def year(self) -> int | None:
         return self.date.year if self.date else None
+
+    @property
+    def month(self) -> int | None:
+        return self.date.month if self.date and self.date_precision != "year" else None
+
+    @property
+    def date_parts(self) -> list[int]:
+        """``[2023, 8, 7]``, ``[2023, 8]`` or ``[2023]`` as precise as the date is known; ``[]`` if unknown."""
+        if self.date is None:
+            return []
+        parts = [self.date.year, self.date.month, self.date.day]
+        return parts[: {"year": 1, "month": 2, "day": 3}[self.date_precision]]
+
+    @property
+    def date_iso(self) -> str | None:
+        """``2023-08-07``, ``2023-08`` or ``2023``."""
+        return "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(self.date_parts)) or None

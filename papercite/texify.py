@@ -36,8 +36,8 @@ TEXT_MACROS = frozenset(
     AA ae AE oe OE i j ldots dots textemdash textendash textquoteleft textquoteright
     textquotedblleft textquotedblright textasciitilde textasciicircum textbackslash textbar
     textless textgreater textbullet textdegree texttimes textregistered texttrademark
-    textcopyright textsection textparagraph textdagger textdaggerdbl LaTeX TeX c v u H d b k r t
-    S P dag ddag pounds copyright
+    textcopyright textsection textparagraph textdagger textdaggerdbl textbraceleft textbraceright
+    LaTeX TeX c v u H d b k r t S P dag ddag pounds copyright
     """.split()
 )
 # Commands valid in math mode in any LaTeX document (no amsmath/amssymb).
@@ -122,13 +122,16 @@ _PLAIN_ESCAPES = str.maketrans(
     }
 )
 _TEXT_TABLE = str.maketrans(_TEXT_ESCAPES)
+_LIGATURE = re.compile(r"(-(?=-)|`(?=`)|'(?=')|[!?](?=`))")
 _PLAIN_SPECIAL = re.compile(r"[&%#_${}\\^~]")
 
 
 def escape_text(text: str, *, ascii: bool = False) -> str:
-    """Plain text -> LaTeX text: every special character escaped."""
+    """Plain text -> LaTeX text: every special character escaped, ligatures (``--``, ``''``) broken."""
     # A regex scan finds no special in most values faster than translate() copies them.
     result = text.translate(_PLAIN_ESCAPES) if _PLAIN_SPECIAL.search(text) else text
+    if "--" in result or "`" in result or "''" in result:
+        result = _LIGATURE.sub(r"\1{}", result)
     return _ascii_text(result) if ascii else result
 
 

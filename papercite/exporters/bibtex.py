@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TextIO
 
-from papercite.citekeys import KeyAllocator, base_key
+from papercite.citekeys import base_key, fill_keys
 from papercite.model import Group, LinkKind, Paper
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered
@@ -68,22 +68,25 @@ def name_list(paper: Paper, ascii: bool) -> str:
     return " and ".join(names)
 
 
-def links_text(paper: Paper, *, latex_urls: bool, ascii: bool) -> str:
-    """``Code: https://github.com/a/b; Model: https://huggingface.co/c/d``."""
+def links_text(paper: Paper, *, latex_urls: bool, ascii: bool, escape: bool = True) -> str:
+    """``Code: https://github.com/a/b; Model: https://huggingface.co/c/d`` (LaTeX unless ``escape=False``)."""
     parts = []
     for link in paper.links:
-        url = rf"\url{{{url_field(link.url)}}}" if latex_urls else escape_text(link.url, ascii=ascii)
+        if latex_urls:
+            url = rf"\url{{{url_field(link.url)}}}"
+        else:
+            url = escape_text(link.url, ascii=ascii) if escape else link.url
         parts.append(f"{_LINK_LABELS[link.kind]}: {url}")
     return "; ".join(parts)
 
 
-def _arxiv_url(paper: Paper) -> str | None:
+def arxiv_url(paper: Paper) -> str | None:
     if paper.url:
         return paper.url
     return f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else None
 
 
-def _arxiv_doi(paper: Paper) -> str | None:
+def arxiv_doi(paper: Paper) -> str | None:
     if paper.doi:
         return paper.doi
     return f"10.48550/arXiv.{paper.arxiv_id}" if paper.arxiv_id else None
@@ -113,10 +116,10 @@ def bibtex_fields(paper: Paper, *, biblatex: bool, profile: str, ascii: bool) ->
         if is_preprint and not paper.arxiv_id:
             add("howpublished", "arXiv preprint")
     if biblatex:
-        add("date", paper.date.isoformat() if paper.date else None)
+        add("date", paper.date_iso)
     else:
-        add("year", str(paper.date.year) if paper.date else None)
-        add("month", MONTHS[paper.date.month - 1] if paper.date else None, raw=True)
+        add("year", str(paper.year) if paper.year else None)
+        add("month", MONTHS[paper.month - 1] if paper.month else None, raw=True)
     if paper.arxiv_id:
         add("eprint", paper.arxiv_id)
         if biblatex:
@@ -127,8 +130,8 @@ def bibtex_fields(paper: Paper, *, biblatex: bool, profile: str, ascii: bool) ->
             add("primaryClass", paper.category)
     if is_preprint and biblatex:
         add("pubstate", "prepublished")
-    add("doi", _arxiv_doi(paper))
-    url = _arxiv_url(paper)
+    add("doi", arxiv_doi(paper))
+    url = arxiv_url(paper)
     add("url", url_field(url) if url else None)
     add("addendum" if biblatex else "note", links_text(paper, latex_urls=biblatex, ascii=ascii))
     if paper.abstract:
@@ -161,13 +164,8 @@ def render_entry(paper: Paper, ctx: ExportContext, *, biblatex: bool) -> Rendere
 
 def assemble_bib(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:
     """Entries separated by blank lines, each key made unique in input order."""
-    keys = KeyAllocator(ctx.options.key_pattern, set(ctx.options.taken_keys))
-    first = True
-    for item in rendered:
-        if not first:
-            out.write("\n")
-        out.write(item.text.replace(KEY_SLOT, keys.unique(item.key or "ref"), 1))
-        first = False
+    for i, text in enumerate(fill_keys(rendered, ctx.options)):
+        out.write("\n" + text if i else text)
 
 
 @hookimpl

@@ -2,7 +2,7 @@
 
 Keys, exactly: ``title``, ``authors`` (``{"given", "family"}`` or
 ``{"literal"}``), ``et_al``, ``affiliations``, ``category``, ``date``
-(``YYYY-MM-DD`` or null), ``has_code``, ``abstract`` (LaTeX source),
+(``YYYY-MM-DD``; ``YYYY-MM`` or ``YYYY`` when only that is known; or null), ``has_code``, ``abstract`` (LaTeX source),
 ``abstract_text``, ``urls`` and ``source`` (``{"file", "line"}``).
 """
 
@@ -28,7 +28,7 @@ def record_to_json(paper: Paper) -> dict[str, Any]:
         "et_al": paper.et_al,
         "affiliations": list(paper.affiliations),
         "category": paper.category,
-        "date": paper.date.isoformat() if paper.date else None,
+        "date": paper.date_iso,
         "has_code": paper.has_code,
         "abstract": paper.abstract,
         "abstract_text": paper.abstract_text,

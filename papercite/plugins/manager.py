@@ -26,6 +26,8 @@ BUILTIN_PLUGINS = (
     "papercite.listing",
     "papercite.exporters.jsonl",
     "papercite.exporters.bibtex",
+    "papercite.exporters.csljson",
+    "papercite.readers.csljson",
 )
 
 

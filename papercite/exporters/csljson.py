@@ -1,0 +1,106 @@
+"""CSL-JSON, the input format of citeproc, pandoc and Zotero.
+
+Valid against the official schema (``csl-data.json``): ``id`` is the
+citation key (the same keys as the BibTeX export), ``type`` always set, no
+unknown keys. arXiv preprints are written as Zotero exports them:
+``type: "article"``, ``publisher: "arXiv"``, ``number: "arXiv:<id>"``, the
+arXiv DOI in ``DOI`` and the abstract page in ``URL``. Titles and abstracts
+are plain Unicode text, group authors ``{"literal": ...}``, dates
+``date-parts``. Code and model links go in ``note`` for people; everything
+else the record holds (truncated author list, affiliations, category, code
+flag) goes in ``custom.papercite`` so that reading the file back loses
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+import orjson
+
+from papercite.citekeys import base_key, fill_keys
+from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
+from papercite.model import Group, Paper
+from papercite.plugins.hookspecs import hookimpl
+from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered
+
+
+def csl_item(paper: Paper) -> dict[str, Any]:
+    """The CSL-JSON item of a record, without its ``id``."""
+    item: dict[str, Any] = {"type": "article" if (paper.arxiv_id or paper.category) else "document"}
+    item["title"] = paper.title_text
+    if paper.authors:
+        item["author"] = [
+            {"literal": a.name} if isinstance(a, Group) else ({"family": a.family, "given": a.given} if a.given
+                                                             else {"family": a.family})
+            for a in paper.authors
+        ]
+    if paper.date:
+        item["issued"] = {"date-parts": [paper.date_parts]}
+    if paper.arxiv_id or paper.category:
+        item["publisher"] = "arXiv"
+    if paper.arxiv_id:
+        item["number"] = f"arXiv:{paper.arxiv_id}"
+    doi = arxiv_doi(paper)
+    if doi:
+        item["DOI"] = doi
+    url = arxiv_url(paper)
+    if url:
+        item["URL"] = url
+    if paper.abstract:
+        item["abstract"] = paper.abstract_text
+    note = links_text(paper, latex_urls=False, ascii=False, escape=False)
+    if note:
+        item["note"] = note
+    custom: dict[str, Any] = {}
+    if paper.et_al:
+        custom["et_al"] = True
+    if paper.affiliations:
+        custom["affiliations"] = list(paper.affiliations)
+    if paper.subject:
+        custom["subject"] = paper.subject
+    if paper.category:
+        custom["category"] = paper.category
+    if paper.has_code:
+        custom["has_code"] = True
+    if paper.links:
+        custom["urls"] = [link.url for link in paper.links]
+    if custom:
+        item["custom"] = {"papercite": custom}
+    return item
+
+
+def render_csl(paper: Paper, ctx: ExportContext) -> Rendered | None:
+    if not paper.title.strip():
+        ctx.diagnostics.skip(paper.source or "-", "record has no title; not written")
+        return None
+    body = orjson.dumps(csl_item(paper), option=orjson.OPT_INDENT_2).decode()
+    # The id comes first; its value is filled in once keys are unique.
+    text = '{\n  "id": ' + KEY_SLOT + ",\n" + body[2:]
+    return Rendered(_indent(text), base_key(paper, ctx.options.key_pattern))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.split("\n"))
+
+
+def assemble_csl(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:
+    """A JSON array, written item by item."""
+    out.write("[")
+    first = True
+    for text in fill_keys(rendered, ctx.options, encode=lambda key: orjson.dumps(key).decode()):
+        out.write("\n" + text if first else ",\n" + text)
+        first = False
+    out.write("\n]\n" if not first else "]\n")
+
+
+@hookimpl
+def papercite_exporters() -> Iterable[Exporter]:
+    yield Exporter(
+        name="csljson",
+        render=render_csl,
+        assemble=assemble_csl,
+        description="CSL-JSON (.json) for citeproc, pandoc and Zotero",
+        extension=".json",
+    )

@@ -1,0 +1,183 @@
+"""Reader for CSL-JSON: an array of items (a single item, or JSON Lines, is accepted too).
+
+Each item is decoded on its own, so one malformed item is reported with its
+line and the reader goes on with the next one. Plain-text values become the
+LaTeX-light text the record model holds (``&`` -> ``\\&``); names, dates,
+DOI, URL, the arXiv id (``number: "arXiv:…"``, an arXiv DOI or URL) and
+papercite's own ``custom.papercite`` data are read back.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from papercite.links import find_links
+from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
+from papercite.plugins.hookspecs import hookimpl
+from papercite.plugins.types import ReadContext, Reader
+from papercite.texify import escape_text
+
+_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
+_DECODER = json.JSONDecoder()
+
+
+class ItemError(ValueError):
+    """An item that cannot become a record."""
+
+
+def arxiv_id_from(item: dict[str, Any]) -> str | None:
+    number = str(item.get("number", ""))
+    if number.lower().startswith("arxiv:"):
+        m = _ARXIV_ID.search(number)
+        if m:
+            return m.group(1)
+    m = _ARXIV_DOI.match(str(item.get("DOI", "")))
+    if m:
+        return m.group(1)
+    url = str(item.get("URL", ""))
+    if "arxiv.org/" in url:
+        m = _ARXIV_ID.search(url.split("arxiv.org/", 1)[1])
+        if m:
+            return m.group(1)
+    return None
+
+
+def _names(values: Any) -> tuple[tuple[Author, ...], bool]:
+    authors: list[Author] = []
+    et_al = False
+    for name in values or []:
+        if not isinstance(name, dict):
+            raise ItemError(f"author {name!r} is not an object")
+        if "literal" in name:
+            if str(name["literal"]).strip().lower() in ("others", "et al.", "et al"):
+                et_al = True
+            else:
+                authors.append(Group(str(name["literal"])))
+            continue
+        family = " ".join(
+            str(name[k]) for k in ("dropping-particle", "non-dropping-particle", "family") if name.get(k)
+        )
+        if name.get("suffix"):
+            family = f"{family}, {name['suffix']}"
+        authors.append(Person(str(name.get("given", "")), family))
+    return tuple(authors), et_al
+
+
+def _date(value: Any) -> tuple[_dt.date | None, DatePrecision]:
+    if not isinstance(value, dict):
+        return None, "day"
+    parts = value.get("date-parts")
+    if parts and isinstance(parts, list) and parts[0]:
+        numbers = [int(p) for p in parts[0][:3]]
+        precision: DatePrecision = ("year", "month", "day")[len(numbers) - 1]  # type: ignore[assignment]
+        numbers += [1] * (3 - len(numbers))
+        return _dt.date(*numbers), precision
+    if value.get("raw"):
+        m = re.match(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", str(value["raw"]))
+        if m:
+            numbers = [int(g) for g in m.groups() if g]
+            precision = ("year", "month", "day")[len(numbers) - 1]  # type: ignore[assignment]
+            return _dt.date(*(numbers + [1] * (3 - len(numbers)))), precision
+    return None, "day"
+
+
+def item_to_paper(item: Any, source: Source) -> Paper:
+    """One CSL-JSON item as a record; raises :class:`ItemError` if it cannot be one."""
+    if not isinstance(item, dict):
+        raise ItemError("item is not a JSON object")
+    title = str(item.get("title", "")).strip()
+    if not title:
+        raise ItemError("item has no title")
+    authors, et_al = _names(item.get("author"))
+    try:
+        date, precision = _date(item.get("issued"))
+    except (TypeError, ValueError) as exc:
+        raise ItemError(f"bad issued date: {exc}") from None
+    custom = item.get("custom", {}).get("papercite", {}) if isinstance(item.get("custom"), dict) else {}
+    arxiv_id = arxiv_id_from(item)
+    doi = str(item["DOI"]) if item.get("DOI") else None
+    urls = custom.get("urls") or [u for u in re.findall(r"https?://\S+", str(item.get("note", "")))]
+    abstract = str(item.get("abstract", ""))
+    return Paper(
+        title=escape_text(title),
+        authors=authors,
+        et_al=et_al or bool(custom.get("et_al")),
+        affiliations=tuple(custom.get("affiliations", ())),
+        subject=custom.get("subject"),
+        category=custom.get("category"),
+        date=date,
+        date_precision=precision,
+        has_code=bool(custom.get("has_code")),
+        abstract=escape_text(abstract) if abstract else "",
+        links=tuple(link for url in urls for link in find_links(url.rstrip(";,"))),
+        source=source,
+        arxiv_id=arxiv_id,
+        doi=doi if doi and not (arxiv_id and doi.lower() == f"10.48550/arxiv.{arxiv_id}".lower()) else None,
+        url=str(item["URL"]) if item.get("URL") and "arxiv.org/abs/" not in str(item["URL"]) else None,
+    )
+
+
+def _line_at(text: str, pos: int, cache: list[int]) -> int:
+    # cache = [position, line] of the last lookup: items come in order.
+    start, line = cache
+    line += text.count("\n", start, pos)
+    cache[:] = [pos, line]
+    return line
+
+
+def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
+    text = "".join(lines).lstrip("\ufeff")
+    report = ctx.diagnostics
+    cache = [0, ctx.line_offset + 1]
+    pos = len(text) - len(text.lstrip())
+    if pos == len(text):
+        report.warn(ctx.source, "empty input: no records")
+        return
+    array = text[pos] == "["
+    if array:
+        pos += 1
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= len(text) or (array and text[pos] == "]"):
+            break
+        line = _line_at(text, pos, cache)
+        try:
+            item, end = _DECODER.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            report.skip(Source(ctx.source, line), f"invalid JSON: {exc.msg}; item skipped")
+            # Resynchronise on the next object that starts a line.
+            m = re.compile(r"\n\s*\{").search(text, exc.pos if exc.pos > pos else pos + 1)
+            if m is None:
+                break
+            pos = m.end() - 1
+            continue
+        pos = end
+        try:
+            paper = item_to_paper(item, Source(ctx.source, line))
+        except ItemError as exc:
+            report.skip(Source(ctx.source, line), f"{exc}; item skipped")
+            continue
+        report.read += 1
+        yield paper
+
+
+def sniff_csljson(first_lines: list[str]) -> bool:
+    head = "".join(first_lines).lstrip("\ufeff \t\r\n")
+    return head.startswith("[") or head.startswith("{")
+
+
+@hookimpl
+def papercite_readers() -> Iterable[Reader]:
+    yield Reader(
+        name="csljson",
+        read=read_csljson,
+        description="CSL-JSON (.json): an array of items, as Zotero, pandoc and citeproc use",
+        extensions=(".json", ".csljson"),
+        sniff=sniff_csljson,
+    )
