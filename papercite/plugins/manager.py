@@ -28,6 +28,8 @@ BUILTIN_PLUGINS = (
     "papercite.exporters.bibtex",
     "papercite.exporters.csljson",
     "papercite.readers.csljson",
+    "papercite.exporters.ris",
+    "papercite.readers.ris",
 )
 
 
