@@ -131,6 +131,15 @@ def _macro_tables() -> tuple[dict[str, str], frozenset[str]]:
     return symbols, with_args
 
 
+@lru_cache(maxsize=256)
+def argument_spec(name: str) -> str:
+    """pylatexenc's argument spec of a macro (``"{"``, ``"[{"``, ...); ``""`` if it takes none or is unknown."""
+    from pylatexenc import latexwalker
+
+    spec = latexwalker.get_default_latex_context_db().get_macro_spec(name)
+    return spec.args_parser.argspec if spec else ""
+
+
 def _escape_literals(source: str) -> str:
     """Make unescaped ``%`` and ``&`` literal before pylatexenc sees them."""
     return re.sub(r"(?<!\\)((?:\\\\)*)([%&])", r"\1\\\2", source)

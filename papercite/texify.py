@@ -8,11 +8,13 @@ escapes everything else, so that no value can end its field early, start a
 new entry, or run a command (``\\input``, ``\\write18``) when the document is
 compiled:
 
-* ``& % # _ ^`` become ``\\& \\% \\# \\_ \\textasciicircum{}``; a backslash that starts an
-  unknown command becomes ``\\textbackslash{}``; unmatched braces and an
-  unclosed ``$`` are escaped.
+* ``& % # _ ^`` become ``\\& \\% \\# \\_ \\textasciicircum{}``; unmatched braces
+  and an unclosed ``$`` are dropped (they render as nothing).
+* Any other command (``\\input{...}``, ``\\write``, ``\\num``) is replaced, with its
+  arguments, by the text it renders to in ``abstract_text`` — so the entry
+  reads back as the same text, and no such command ever reaches LaTeX.
 * A math formula that uses a command outside the math whitelist is written as
-  text (escaped), not as math.
+  the text it renders to (escaped), not as math.
 * ``\\cite{a,b}`` becomes ``[a, b]``, ``\\footnote{x}`` `` (x)``,
   ``\\href{u}{t}`` ``t (u)``, ``\\\\`` a space.
 * With ``ascii=True`` (BibTeX for pdflatex) non-ASCII characters become LaTeX
@@ -28,6 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+
+from papercite.latex import argument_spec, latex_to_text
 
 # Commands valid in text mode in any LaTeX document (kernel + textcomp).
 TEXT_MACROS = frozenset(
@@ -226,11 +230,10 @@ def _render(
             if i in braces:
                 depth += 1 if kind == "open" else -1
                 yield m.group()
-            else:
-                yield _BRACES[m.group()]
+            # An unmatched brace renders as nothing (as in abstract_text): it is dropped.
         elif kind == "math":
             if i not in dollars:
-                yield r"\$" * len(m.group())
+                pass  # an unclosed $ starts math that runs to the end: its text is kept, the $ dropped
             else:
                 end = next(j for j in range(i + 1, len(tokens)) if j in dollars)
                 yield _math(tokens[i + 1 : end], braces, ascii)
@@ -244,7 +247,7 @@ def _render(
         elif kind == "sym_brace":
             yield _BRACES[m.group()[1]]  # \{ and \} unbalance BibTeX's brace count
         elif kind == "backslash":
-            yield r"\textbackslash{}"
+            pass  # a backslash ending the value renders as nothing: dropped
         else:
             name = _name(m)
             converted = _convert(name, tokens, i, braces, dollars, ascii)
@@ -255,14 +258,20 @@ def _render(
             if name in TEXT_MACROS:
                 yield m.group()
             else:
-                # Not a command we know to be harmless: show it as text. Its
-                # argument's braces become literal too, so the value reads
-                # back exactly as it was written.
-                yield r"\textbackslash{}" + escape_text(m.group()[1:])
-                if i + 1 in braces and tokens[i + 1].lastgroup == "open":
-                    close = _closing(tokens, i + 1)
-                    braces.discard(i + 1)
-                    braces.discard(close)
+                # Not a command we know to be harmless: never written as a
+                # command. It and its arguments become the text they render
+                # to (what abstract_text shows: \num and \input{...} show
+                # nothing, \mathbb{R} shows ℝ), escaped.
+                end = i + 1
+                for _ in range(_brace_arguments(name)):
+                    group = _group(tokens, end, braces)
+                    if group is None:
+                        break
+                    end = group[1]
+                fragment = "".join(t.group() for t in tokens[i:end])
+                yield escape_text(latex_to_text(fragment), ascii=ascii)
+                i = end
+                continue
         i += 1
 
 
@@ -283,7 +292,7 @@ def _math(inner: list[re.Match[str]], braces: set[int], ascii: bool) -> str:
         elif kind == "backslash" or (kind == "sym" and m.group()[1] in "()[]"):
             safe = False
     if not safe or depth != 0:
-        return escape_text("$" + raw + "$", ascii=ascii)
+        return escape_text(latex_to_text("$" + raw + "$"), ascii=ascii)  # the text it renders to
     out = []
     for m in inner:
         if m.lastgroup == "text":
@@ -292,6 +301,11 @@ def _math(inner: list[re.Match[str]], braces: set[int], ascii: bool) -> str:
         else:
             out.append(m.group())
     return "$" + "".join(out) + "$"
+
+
+def _brace_arguments(name: str) -> int:
+    """How many ``{...}`` arguments a command takes, as pylatexenc (and so abstract_text) knows it."""
+    return argument_spec(name).count("{")
 
 
 def _name(word: re.Match[str]) -> str:

@@ -112,15 +112,17 @@ def test_tricky_records_pass_every_consumer(tmp_path, to):
 
 
 @pytest.mark.parametrize("to", ["bibtex", "biblatex"])
-def test_hostile_values_come_back_as_text(to):
+def test_hostile_values_come_back_as_the_same_text(to):
     text, _ = export(TRICKY, to)
+    # No dangerous command is ever written as a command.
+    assert not re.search(r"\\(input|write|include|def|catcode)\b", text)
     entries = parse_bib(text).entries
-    evil = entries[1]
-    # Titles are LaTeX-light: the unmatched brace and the unknown command are
-    # literal text; a balanced {...} is LaTeX grouping, as TeX reads it.
-    assert latex_to_text(evil["title"]) == "Evil }\\input{/etc/passwd} @miscevil, title=x"
-    abstract = latex_to_text(evil["abstract"])
-    assert "\\write18" in abstract and "\\input" in abstract and "%not a comment" in abstract
+    assert len(entries) == len(TRICKY)
+    # Each value reads back as the text the record shows (what LaTeX renders).
+    for entry, record in zip(entries, TRICKY, strict=True):
+        assert latex_to_text(entry["title"]) == record.title_text
+        if record.abstract:
+            assert latex_to_text(entry["abstract"]) == record.abstract_text
     assert latex_to_text(entries[0]["title"]).startswith("Policies for π_0 & π_1: 50% Faster #1 Agents_v2")
     assert latex_to_text(entries[2]["title"]) == "Ondřej's Café — “Quotes” (ARC) and GLM-130B?"
 

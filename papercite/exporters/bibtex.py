@@ -10,7 +10,8 @@ with ``eprinttype = {arxiv}``, ``eprint``, ``eprintclass``,
 ``pubstate = {prepublished}`` and a full ``date``; UTF-8 by default (biber).
 
 A record without an arXiv identifier yet is a complete ``@misc`` entry with
-``howpublished = {arXiv preprint}`` when the listing says it is one.
+``howpublished = {arXiv preprint}`` and its category in ``primaryClass``
+(``eprintclass``) when the listing says it is one.
 
 Profile ``scholar`` writes ``@article`` with ``journal = {arXiv preprint
 arXiv:<id>}`` instead (``journaltitle`` in BibLaTeX), as Google Scholar does,
@@ -122,12 +123,10 @@ def bibtex_fields(paper: Paper, *, biblatex: bool, profile: str, ascii: bool) ->
         add("month", MONTHS[paper.month - 1] if paper.month else None, raw=True)
     if paper.arxiv_id:
         add("eprint", paper.arxiv_id)
-        if biblatex:
-            add("eprinttype", "arxiv")
-            add("eprintclass", paper.category)
-        else:
-            add("archivePrefix", "arXiv")
-            add("primaryClass", paper.category)
+        add("eprinttype" if biblatex else "archivePrefix", "arxiv" if biblatex else "arXiv")
+    # The category also without an identifier yet: styles ignore it, and it
+    # keeps what the listing said (and the record a preprint) when read back.
+    add("eprintclass" if biblatex else "primaryClass", paper.category)
     if is_preprint and biblatex:
         add("pubstate", "prepublished")
     add("doi", arxiv_doi(paper))

@@ -30,6 +30,7 @@ BUILTIN_PLUGINS = (
     "papercite.readers.csljson",
     "papercite.exporters.ris",
     "papercite.readers.ris",
+    "papercite.readers.bibtex",
 )
 
 

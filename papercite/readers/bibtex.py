@@ -1,0 +1,172 @@
+"""Reader for BibTeX and BibLaTeX, with bibtexparser 2.
+
+``@string`` macros and month macros are resolved and names are split by
+bibtexparser; titles and abstracts stay LaTeX (the record model holds LaTeX
+source, and a style's case-protecting braces are kept as grouping), names are
+decoded to Unicode (``{\\L}ukasz`` -> ``Łukasz``). arXiv identifiers come from
+``eprint`` (with ``archivePrefix``/``eprinttype`` arXiv), an arXiv DOI, URL
+or ``journal = {arXiv preprint arXiv:…}``; the category from
+``primaryClass``/``eprintclass``; code and model links from the URLs in
+``note``, ``addendum`` and ``howpublished``. An entry bibtexparser cannot
+parse is reported with its line; the entries after it are still read.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import re
+from collections.abc import Iterable, Iterator
+
+from papercite.latex import latex_to_text
+from papercite.links import find_links
+from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
+from papercite.plugins.hookspecs import hookimpl
+from papercite.plugins.types import ReadContext, Reader
+from papercite.readers.csljson import arxiv_id_from
+
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]*(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
+
+
+def _plain(value: str) -> str:
+    return latex_to_text(value)
+
+
+def _authors(names: list, source: Source) -> tuple[tuple[Author, ...], bool]:
+    authors: list[Author] = []
+    et_al = False
+    for parts in names:
+        last = " ".join(parts.last)
+        if not parts.first and not parts.von and not parts.jr:
+            if last.lower() == "others":
+                et_al = True
+                continue
+            if last.startswith("{") and last.endswith("}"):
+                authors.append(Group(_plain(last[1:-1])))  # an institution, braced so it is not split
+                continue
+        family = " ".join(parts.von + parts.last)
+        if parts.jr:
+            family += ", " + " ".join(parts.jr)
+        authors.append(Person(_plain(" ".join(parts.first)), _plain(family)))
+    return tuple(authors), et_al
+
+
+def _date(fields: dict[str, str]) -> tuple[_dt.date | None, DatePrecision]:
+    raw = fields.get("date", "")
+    m = re.match(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", raw)
+    if m:
+        numbers = [int(g) for g in m.groups() if g]
+    else:
+        year = re.search(r"\d{4}", fields.get("year", ""))
+        if not year:
+            return None, "day"
+        numbers = [int(year.group())]
+        month = fields.get("month", "").strip().strip("{}").lower()
+        if month[:3] in _MONTHS:
+            numbers.append(_MONTHS[month[:3]])
+        elif month.isdigit() and 1 <= int(month) <= 12:
+            numbers.append(int(month))
+    precision: DatePrecision = ("year", "month", "day")[len(numbers) - 1]  # type: ignore[assignment]
+    try:
+        return _dt.date(*(numbers + [1] * (3 - len(numbers)))), precision
+    except ValueError:
+        return None, "day"
+
+
+def _arxiv_id(fields: dict[str, str]) -> str | None:
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
+    if fields.get("eprint") and (prefix in ("arxiv", "") or "arxiv" in prefix):
+        m = re.search(r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", fields["eprint"])
+        if m:
+            return m.group(1)
+    found = arxiv_id_from({"DOI": fields.get("doi", ""), "URL": fields.get("url", "")})
+    if found:
+        return found
+    for name in ("journal", "journaltitle", "note", "howpublished"):
+        m = _ARXIV_IN_TEXT.search(fields.get(name, ""))
+        if m:
+            return m.group(1)
+    return None
+
+
+def entry_to_paper(entry, source: Source) -> Paper:
+    fields = {f.key.lower(): f.value for f in entry.fields if isinstance(f.value, str)}
+    names = next((f.value for f in entry.fields if f.key.lower() == "author" and isinstance(f.value, list)), [])
+    title = fields.get("title", "").strip()
+    if not title:
+        raise ValueError("entry has no title")
+    authors, et_al = _authors(names, source)
+    date, precision = _date(fields)
+    arxiv_id = _arxiv_id(fields)
+    doi = fields.get("doi", "").strip() or None
+    # URLs as the text shows them (\_ is _, \url{} unwrapped).
+    links_text = " ".join(_plain(fields.get(name, "")) for name in ("note", "addendum", "howpublished"))
+    url = fields.get("url", "").strip() or None
+    return Paper(
+        title=title,
+        authors=authors,
+        et_al=et_al,
+        category=(fields.get("primaryclass") or fields.get("eprintclass") or None),
+        date=date,
+        date_precision=precision,
+        abstract=fields.get("abstract", "").strip(),
+        links=tuple(dict.fromkeys(find_links(links_text))),
+        source=source,
+        arxiv_id=arxiv_id,
+        doi=doi if doi and not (arxiv_id and doi.lower() == f"10.48550/arxiv.{arxiv_id}".lower()) else None,
+        url=url if url and "arxiv.org/abs/" not in url else None,
+    )
+
+
+def read_bibtex(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
+    import bibtexparser
+    from bibtexparser import middlewares
+
+    text = "".join(lines)
+    report = ctx.diagnostics
+    if not text.strip():
+        report.warn(ctx.source, "empty input: no records")
+        return
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # its failures are reported below
+    library = bibtexparser.parse_string(
+        text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
+    )
+    blocks = sorted(library.entries + library.failed_blocks, key=lambda b: b.start_line)
+    if not blocks:
+        report.warn(ctx.source, "no entries found")
+    failed = {id(b) for b in library.failed_blocks}
+    for block in blocks:
+        source = Source(ctx.source, ctx.line_offset + block.start_line + 1)
+        if id(block) in failed:
+            error = getattr(block, "error", None)
+            reason = str(error) if error and str(error) else "syntax error (unbalanced braces or a missing comma?)"
+            report.skip(source, f"cannot parse this entry: {reason}; skipped")
+            continue
+        try:
+            paper = entry_to_paper(block, source)
+        except ValueError as exc:
+            report.skip(source, f"{exc}; skipped")
+            continue
+        report.read += 1
+        yield paper
+
+
+def sniff_bibtex(first_lines: list[str]) -> bool:
+    return any(re.match(r"\s*@\w+\s*[{(]", line) for line in first_lines)
+
+
+@hookimpl
+def papercite_readers() -> Iterable[Reader]:
+    yield Reader(
+        name="bibtex",
+        read=read_bibtex,
+        description="BibTeX (.bib), LaTeX decoded, @string and month macros resolved",
+        extensions=(".bib", ".bibtex"),
+        sniff=sniff_bibtex,
+    )
+    yield Reader(
+        name="biblatex",
+        read=read_bibtex,
+        description="BibLaTeX (.bib): the BibTeX reader, which also knows date, eprinttype, eprintclass",
+    )

@@ -1,0 +1,72 @@
+"""Reading BibTeX and BibLaTeX: macros, names, arXiv fields, and entries that cannot be parsed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from papercite.diagnostics import Diagnostics
+from papercite.model import Group, Person
+from papercite.plugins import ReadContext
+from papercite.readers.bibtex import read_bibtex
+
+BIB = r"""% a hand-written file
+@string{acl = "Proceedings of ACL"}
+
+@inproceedings{first,
+  title = {{AgentBench}: Evaluating {LLMs} as Agents},
+  booktitle = acl,
+  author = {{\L}ukasz Kaiser and van der Berg, Vincent and {GLM-5 Team} and others},
+  year = 2023, month = aug,
+  eprint = {2308.03688v2}, archivePrefix = {arXiv}, primaryClass = {cs.AI},
+  note = {Code: \url{https://github.com/THUDM/AgentBench}},
+}
+
+@misc{broken, title = {Unclosed, author = {Doe, Jane}
+
+@online{third,
+  title = {Third},
+  author = {Schr\"odinger, Erwin},
+  date = {2021-05},
+  doi = {10.48550/arXiv.2105.00001},
+}
+
+@article{notitle, author = {Doe, Jane}, year = {2020}}
+
+@article{scholar, title = {Scholar style}, journal = {arXiv preprint arXiv:2401.12345}, year = {2024}}
+"""
+
+
+def read(text):
+    diagnostics = Diagnostics()
+    return list(read_bibtex(io.StringIO(text), ReadContext("refs.bib", diagnostics, dt.date(2026, 1, 1)))), diagnostics
+
+
+def test_fields_names_and_macros():
+    records, _ = read(BIB)
+    first = records[0]
+    assert first.title_text == "AgentBench: Evaluating LLMs as Agents"
+    assert first.authors == (Person("Łukasz", "Kaiser"), Person("Vincent", "van der Berg"), Group("GLM-5 Team"))
+    assert first.et_al
+    assert (first.date_iso, first.arxiv_id, first.category) == ("2023-08", "2308.03688", "cs.AI")
+    assert first.urls == ("https://github.com/THUDM/AgentBench",)
+    assert first.source.line == 4
+    third = records[1]
+    assert third.authors == (Person("Erwin", "Schrödinger"),)
+    assert (third.date_iso, third.arxiv_id, third.doi) == ("2021-05", "2105.00001", None)
+    assert records[2].arxiv_id == "2401.12345"
+
+
+def test_bad_entries_are_reported_with_their_line_and_the_rest_read():
+    records, diagnostics = read(BIB)
+    assert [r.title_text for r in records] == ["AgentBench: Evaluating LLMs as Agents", "Third", "Scholar style"]
+    messages = [str(d) for d in diagnostics.items]
+    assert len(messages) == 2
+    assert messages[0].startswith("refs.bib:13: error: cannot parse this entry")
+    assert messages[1] == "refs.bib:22: error: entry has no title; skipped"
+
+
+def test_empty_input():
+    records, diagnostics = read("\n% nothing here\n")
+    assert records == []
+    assert [str(d) for d in diagnostics.items] == ["refs.bib: warning: no entries found"]
