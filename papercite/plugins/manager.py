@@ -31,6 +31,7 @@ BUILTIN_PLUGINS = (
     "papercite.exporters.ris",
     "papercite.readers.ris",
     "papercite.readers.bibtex",
+    "papercite.exporters.references",
 )
 
 

