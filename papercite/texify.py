@@ -93,8 +93,16 @@ def _encoder():
     )
 
 
+@lru_cache(maxsize=4096)
+def _encode_run(run: str) -> str:
+    return _encoder().unicode_to_latex(run)
+
+
 def _ascii_text(text: str) -> str:
-    return text if text.isascii() else _encoder().unicode_to_latex(text)
+    # Only the non-ASCII runs go through pylatexenc's encoder, which works a
+    # character at a time in Python (a whole abstract took ~1 ms); the runs
+    # repeat (–, ×, ’), so they are cached.
+    return text if text.isascii() else _NON_ASCII.sub(lambda m: _encode_run(m.group()), text)
 
 
 def _ascii_math(text: str) -> str:
@@ -111,29 +119,36 @@ def _ascii_math(text: str) -> str:
     return "".join(out)
 
 
-_PLAIN_ESCAPES = str.maketrans(
-    {
-        "&": r"\&",
-        "%": r"\%",
-        "#": r"\#",
-        "_": r"\_",
-        "$": r"\$",
-        "{": r"\textbraceleft{}",
-        "}": r"\textbraceright{}",
-        "\\": r"\textbackslash{}",
-        "^": r"\textasciicircum{}",
-        "~": r"\textasciitilde{}",
-    }
+_BRACE_ESCAPES = str.maketrans({"{": r"\textbraceleft{}", "}": r"\textbraceright{}", "\\": r"\textbackslash{}"})
+_PLAIN_PAIRS = (
+    ("&", r"\&"),
+    ("%", r"\%"),
+    ("#", r"\#"),
+    ("_", r"\_"),
+    ("$", r"\$"),
+    ("^", r"\textasciicircum{}"),
+    ("~", r"\textasciitilde{}"),
 )
-_TEXT_TABLE = str.maketrans(_TEXT_ESCAPES)
+_TEXT_PAIRS = tuple(_TEXT_ESCAPES.items())
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _LIGATURE = re.compile(r"(-(?=-)|`(?=`)|'(?=')|[!?](?=`))")
-_PLAIN_SPECIAL = re.compile(r"[&%#_${}\\^~]")
+
+
+def _replace_each(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    # str.replace per character present is many times faster than translate()
+    # with a mapping (which works a character at a time) on long values.
+    for char, replacement in pairs:
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
 
 
 def escape_text(text: str, *, ascii: bool = False) -> str:
     """Plain text -> LaTeX text: every special character escaped, ligatures (``--``, ``''``) broken."""
-    # A regex scan finds no special in most values faster than translate() copies them.
-    result = text.translate(_PLAIN_ESCAPES) if _PLAIN_SPECIAL.search(text) else text
+    result = text
+    if "\\" in result or "{" in result or "}" in result:  # first: their escapes contain \, { and }
+        result = result.translate(_BRACE_ESCAPES)
+    result = _replace_each(result, _PLAIN_PAIRS)
     if "--" in result or "`" in result or "''" in result:
         result = _LIGATURE.sub(r"\1{}", result)
     return _ascii_text(result) if ascii else result
@@ -178,9 +193,7 @@ def _protect_words(text: str) -> str:
 
 def _text(text: str, ascii: bool, protect_case: bool) -> str:
     """A run of text outside math: specials escaped, then ASCII, then case protection."""
-    # Substring tests: a regular-expression scan of a long abstract costs more than all five.
-    if "&" in text or "%" in text or "#" in text or "_" in text or "^" in text:
-        text = text.translate(_TEXT_TABLE)
+    text = _replace_each(text, _TEXT_PAIRS)
     if ascii and not text.isascii():
         text = _ascii_text(text)
     return _protect_words(text) if protect_case else text

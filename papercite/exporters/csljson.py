@@ -75,18 +75,14 @@ def render_csl(paper: Paper, ctx: ExportContext) -> Rendered | None:
     if not paper.title.strip():
         ctx.diagnostics.skip(paper.source or "-", "record has no title; not written")
         return None
-    body = orjson.dumps(csl_item(paper), option=orjson.OPT_INDENT_2).decode()
-    # The id comes first; its value is filled in once keys are unique.
-    text = '{\n  "id": ' + KEY_SLOT + ",\n" + body[2:]
-    return Rendered(_indent(text), base_key(paper, ctx.options.key_pattern))
-
-
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.split("\n"))
+    # One item a line: compact, diff-friendly, and readable in chunks. The id
+    # comes first; its value is filled in once keys are unique.
+    body = orjson.dumps(csl_item(paper)).decode()
+    return Rendered('{"id":' + KEY_SLOT + "," + body[1:], base_key(paper, ctx.options.key_pattern))
 
 
 def assemble_csl(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:
-    """A JSON array, written item by item."""
+    """A JSON array, one item a line."""
     out.write("[")
     first = True
     for text in fill_keys(rendered, ctx.options, encode=lambda key: orjson.dumps(key).decode()):

@@ -15,6 +15,9 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+import orjson
+
+from papercite.diagnostics import Diagnostics
 from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
@@ -122,49 +125,76 @@ def item_to_paper(item: Any, source: Source) -> Paper:
     )
 
 
-def _line_at(text: str, pos: int, cache: list[int]) -> int:
-    # cache = [position, line] of the last lookup: items come in order.
-    start, line = cache
-    line += text.count("\n", start, pos)
-    cache[:] = [pos, line]
-    return line
+_SEPARATORS = " \t\r\n,[]\ufeff"
 
 
 def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
-    text = "".join(lines).lstrip("\ufeff")
+    """Stream the items of a CSL-JSON array (or of concatenated items), one JSON object at a time.
+
+    Lines are gathered until they hold a complete object, so memory holds one
+    item, not the file. The brackets and commas between items are skipped.
+    """
     report = ctx.diagnostics
-    cache = [0, ctx.line_offset + 1]
-    pos = len(text) - len(text.lstrip())
-    if pos == len(text):
-        report.warn(ctx.source, "empty input: no records")
-        return
-    array = text[pos] == "["
-    if array:
-        pos += 1
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n,":
-            pos += 1
-        if pos >= len(text) or (array and text[pos] == "]"):
-            break
-        line = _line_at(text, pos, cache)
-        try:
-            item, end = _DECODER.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            report.skip(Source(ctx.source, line), f"invalid JSON: {exc.msg}; item skipped")
-            # Resynchronise on the next object that starts a line.
-            m = re.compile(r"\n\s*\{").search(text, exc.pos if exc.pos > pos else pos + 1)
-            if m is None:
+    buffer = ""  # the text of the item being gathered
+    start = 0  # its first line
+    seen_any = False
+    number = ctx.line_offset
+    for number, line in enumerate(lines, start=ctx.line_offset + 1):
+        if not buffer:
+            line = line.lstrip(_SEPARATORS)
+            if not line:
+                continue
+            start = number
+        seen_any = True
+        buffer += line
+        tail = buffer.rstrip(_SEPARATORS)
+        if not tail.endswith("}"):
+            continue  # an object can only be complete after a closing brace
+        if start == number and tail[0] == "{":
+            # The usual case, an item on a line: orjson decodes it several times faster.
+            try:
+                item = orjson.loads(tail)
+            except orjson.JSONDecodeError:
+                pass  # not exactly one object: the general path below says what is wrong
+            else:
+                yield from _item(item, Source(ctx.source, start), report)
+                buffer = ""
+                continue
+        while buffer:
+            try:
+                item, end = _DECODER.raw_decode(buffer)
+            except json.JSONDecodeError as exc:
+                if exc.pos >= len(buffer.rstrip(_SEPARATORS)):
+                    break  # incomplete: gather more lines
+                where = start + buffer.count("\n", 0, exc.pos)
+                report.skip(Source(ctx.source, where), f"invalid JSON: {exc.msg}; item skipped")
+                buffer = ""  # resynchronise on the next line that starts an object
                 break
-            pos = m.end() - 1
-            continue
-        pos = end
-        try:
-            paper = item_to_paper(item, Source(ctx.source, line))
-        except ItemError as exc:
-            report.skip(Source(ctx.source, line), f"{exc}; item skipped")
-            continue
-        report.read += 1
-        yield paper
+            yield from _item(item, Source(ctx.source, start), report)
+            rest = buffer[end:]
+            start += buffer.count("\n", 0, end)
+            buffer = rest.lstrip(_SEPARATORS)
+            start += rest.count("\n", 0, len(rest) - len(buffer))
+    if buffer.strip(_SEPARATORS):
+        report.skip(Source(ctx.source, start), "invalid JSON: the input ends inside an item; item skipped")
+    if not seen_any and ctx.line_offset == 0:
+        report.warn(ctx.source, "empty input: no records")
+
+
+def _item(item: Any, source: Source, report: Diagnostics) -> Iterator[Paper]:
+    try:
+        paper = item_to_paper(item, source)
+    except ItemError as exc:
+        report.skip(source, f"{exc}; item skipped")
+        return
+    report.read += 1
+    yield paper
+
+
+def is_item_line(line: str) -> bool:
+    """A whole item on one line, at the start of the line (as papercite writes CSL-JSON):
+    the input may be read in chunks cut before such lines."""
+    return line.startswith("{") and line.rstrip().rstrip(",").endswith("}")
 
 
 def sniff_csljson(first_lines: list[str]) -> bool:
@@ -180,4 +210,5 @@ def papercite_readers() -> Iterable[Reader]:
         description="CSL-JSON (.json): an array of items, as Zotero, pandoc and citeproc use",
         extensions=(".json", ".csljson"),
         sniff=sniff_csljson,
+        boundary=is_item_line,
     )
