@@ -1,10 +1,12 @@
-"""Benchmark ``papercite export --to bibtex`` against peer tools, in one run.
+"""Benchmark ``papercite export`` against peer tools, in one run.
 
-Peers, each given the same records as CSL-JSON (they do not read listings):
-citation-js (``bench/peers``, installed with npm on first use), pandoc
-(``-f csljson -t bibtex``, on a tenth of the records: it is slow), and
-bibtexparser's own writer (on a library built from papercite's output).
-Prints records/s, peak RSS and each peer's ratio to papercite.
+papercite: listing -> BibTeX, listing -> CSL-JSON, and CSL-JSON -> BibTeX.
+Peers, each given the same CSL-JSON (papercite's export of the listing; they
+do not read listings): citation-js (``bench/peers``, installed with npm on
+first use; skipped with a message without node), pandoc (``-f csljson -t
+bibtex``, on a tenth of the records: it is slow), and bibtexparser's own
+writer (on a library built from papercite's output). Prints records/s, peak
+RSS and each tool's ratio to papercite's first row.
 
     python bench/export.py            # 100,000 records
     python bench/export.py --n 20000  # a quick look
@@ -28,30 +30,6 @@ from make_listing import generate  # noqa: E402
 from run import timed  # noqa: E402
 
 
-def csl_items(jsonl: Path, limit: int | None = None) -> list[dict]:
-    """The records as plain CSL-JSON items (enough for the peers to write BibTeX)."""
-    items = []
-    with jsonl.open(encoding="utf-8") as f:
-        for i, line in enumerate(f):
-            if limit is not None and i >= limit:
-                break
-            r = json.loads(line)
-            y, m, d = (int(x) for x in r["date"].split("-"))
-            items.append(
-                {
-                    "id": f"r{i}",
-                    "type": "article",
-                    "title": r["title"],
-                    "author": r["authors"],
-                    "issued": {"date-parts": [[y, m, d]]},
-                    "publisher": "arXiv",
-                    "abstract": r["abstract_text"],
-                    "note": "; ".join(r["urls"]),
-                }
-            )
-    return items
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
@@ -68,21 +46,28 @@ def main() -> None:
         seconds, rss, tree = timed(["papercite", "parse", str(listing), "--as-of", "2026-11-27"])
         rows.append(("papercite parse (listing -> JSON Lines), for reference", n, seconds, rss, tree))
 
-        jsonl = work / "records.jsonl"
-        timed(["papercite", "parse", str(listing), "--as-of", "2026-11-27"], jsonl)
+        # The peers read CSL-JSON: they all get papercite's own (schema-valid) export.
         csl = work / "records.json"
-        csl.write_text(json.dumps(csl_items(jsonl)), encoding="utf-8")
+        seconds, rss, tree = timed(["papercite", "export", str(listing), "--to", "csljson", "--as-of", "2026-11-27"],
+                                   csl)
+        rows.append(("papercite export --to csljson (listing -> CSL-JSON)", n, seconds, rss, tree))
+        seconds, rss, tree = timed(["papercite", "export", str(csl), "--to", "bibtex"])
+        rows.append(("papercite export (CSL-JSON -> BibTeX)", n, seconds, rss, tree))
 
         peers = HERE / "peers"
-        if shutil.which("node") and shutil.which("npm"):
+        if not (shutil.which("node") and shutil.which("npm")):
+            print("citation-js skipped: node and npm are not installed", file=sys.stderr)
+        else:
             if not (peers / "node_modules" / "@citation-js" / "core").exists():
                 subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=peers, check=True,
                                capture_output=True)
             seconds, rss, tree = timed(["node", str(peers / "citation-js.mjs"), str(csl), str(work / "cjs.bib")])
             rows.append(("citation-js (CSL-JSON -> BibTeX)", n, seconds, rss, tree))
-        if shutil.which("pandoc"):
+        if not shutil.which("pandoc"):
+            print("pandoc skipped: not installed", file=sys.stderr)
+        else:
             small = work / "small.json"
-            small.write_text(json.dumps(csl_items(jsonl, n // 10)), encoding="utf-8")
+            small.write_text(json.dumps(json.loads(csl.read_text(encoding="utf-8"))[: n // 10]), encoding="utf-8")
             seconds, rss, tree = timed(["pandoc", "-f", "csljson", "-t", "bibtex", str(small)])
             rows.append(("pandoc (CSL-JSON -> BibTeX)", n // 10, seconds, rss, tree))
 

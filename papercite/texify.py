@@ -191,6 +191,21 @@ def _protect_words(text: str) -> str:
     return " ".join(words) if changed else text
 
 
+_ESCAPE_SEQUENCES = (
+    r"\textbraceleft{}", r"\textbraceright{}", r"\textbackslash{}", r"\textasciicircum{}", r"\textasciitilde{}",
+    r"\&", r"\%", r"\#", r"\_", r"\$", "{}",
+)
+
+
+def _is_escaped_text(source: str) -> bool:
+    """Is ``source`` plain text as escape_text() writes it: nothing but its escapes and ligature breaks?"""
+    rest = source
+    for sequence in _ESCAPE_SEQUENCES:
+        if sequence in rest:
+            rest = rest.replace(sequence, "")
+    return not any(char in rest for char in "\\${}&%#_^")
+
+
 def _text(text: str, ascii: bool, protect_case: bool) -> str:
     """A run of text outside math: specials escaped, then ASCII, then case protection."""
     text = _replace_each(text, _TEXT_PAIRS)
@@ -224,6 +239,12 @@ def to_bib(source: str, *, ascii: bool = False, protect_case: bool = False) -> s
     """LaTeX-light source (title, abstract) -> a safe BibTeX field value (without the outer braces)."""
     if not ("\\" in source or "$" in source or "{" in source or "}" in source):
         return _text(source, ascii, protect_case)  # no LaTeX at all: most values
+    if _is_escaped_text(source):
+        # Plain text escaped by escape_text() (values read from CSL-JSON, RIS):
+        # already safe, so only ASCII and case protection remain to be done.
+        if ascii and not source.isascii():
+            source = _ascii_text(source)
+        return _protect_words(source) if protect_case else source
     tokens = list(_TOKEN.finditer(source))
     braces, dollars = _matched(tokens)
     return "".join(_render(tokens, braces, dollars, ascii, protect_case))
