@@ -27,6 +27,7 @@ compiled:
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -98,11 +99,24 @@ def _encode_run(run: str) -> str:
     return _encoder().unicode_to_latex(run)
 
 
+def _latex_errors(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeEncodeError)
+    return _encode_run(error.object[error.start : error.end]), error.end
+
+
+codecs.register_error("papercite-latex", _latex_errors)
+
+
 def _ascii_text(text: str) -> str:
-    # Only the non-ASCII runs go through pylatexenc's encoder, which works a
-    # character at a time in Python (a whole abstract took ~1 ms); the runs
-    # repeat (–, ×, ’), so they are cached.
-    return text if text.isascii() else _NON_ASCII.sub(lambda m: _encode_run(m.group()), text)
+    # The codec finds the non-ASCII runs at C speed; only they go through
+    # pylatexenc's encoder (which works a character at a time in Python: a
+    # whole abstract took ~1 ms), and they repeat (–, ×, ’), so are cached.
+    if text.isascii():
+        return text
+    try:
+        return text.encode("ascii", "papercite-latex").decode("ascii")
+    except UnicodeEncodeError:  # a character with no LaTeX form (CJK) stays as it is
+        return _NON_ASCII.sub(lambda m: _encode_run(m.group()), text)
 
 
 def _ascii_math(text: str) -> str:
