@@ -24,7 +24,7 @@ from records import TRICKY
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = ROOT / "fixtures" / "glm-listing.txt"
-SCHEMA_PATH = ROOT.parent / "shared" / "schemas" / "csl-data.json"
+SCHEMA_PATH = ROOT / "fixtures" / "schemas" / "csl-data.json"
 AS_OF = dt.date(2026, 11, 27)
 
 

@@ -29,6 +29,7 @@ from functools import partial
 from typing import TextIO
 
 from papercite.citekeys import base_key, fill_keys
+from papercite.exporters import writable
 from papercite.model import Group, LinkKind, Paper
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered
@@ -145,13 +146,11 @@ def format_entry(entry_type: str, key: str, fields: list[tuple[str, str]]) -> st
 
 def render_entry(paper: Paper, ctx: ExportContext, *, biblatex: bool) -> Rendered | None:
     """One entry, its key left as :data:`KEY_SLOT`; None (reported) if it cannot be written."""
+    if not writable(paper, ctx):
+        return None
     options = ctx.options
     ascii = (not biblatex) if options.ascii is None else options.ascii
-    try:
-        entry_type, fields = bibtex_fields(paper, biblatex=biblatex, profile=options.profile, ascii=ascii)
-    except UnwritableRecord as exc:
-        ctx.diagnostics.skip(paper.source or "-", f"{exc}; not written")
-        return None
+    entry_type, fields = bibtex_fields(paper, biblatex=biblatex, profile=options.profile, ascii=ascii)
     text = format_entry(entry_type, KEY_SLOT, fields)
     if ascii and not text.isascii():
         odd = "".join(sorted({c for c in text if not c.isascii()}))

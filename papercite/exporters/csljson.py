@@ -20,6 +20,7 @@ from typing import Any, TextIO
 import orjson
 
 from papercite.citekeys import base_key, fill_keys
+from papercite.exporters import writable
 from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
 from papercite.model import Group, Paper
 from papercite.plugins.hookspecs import hookimpl
@@ -72,8 +73,7 @@ def csl_item(paper: Paper) -> dict[str, Any]:
 
 
 def render_csl(paper: Paper, ctx: ExportContext) -> Rendered | None:
-    if not paper.title.strip():
-        ctx.diagnostics.skip(paper.source or "-", "record has no title; not written")
+    if not writable(paper, ctx):
         return None
     # One item a line: compact, diff-friendly, and readable in chunks. The id
     # comes first; its value is filled in once keys are unique.

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
+from papercite.exporters import writable
 from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
 from papercite.model import Group, Paper
 from papercite.plugins.hookspecs import hookimpl
@@ -71,8 +72,7 @@ def ris_lines(paper: Paper) -> list[tuple[str, str]]:
 
 
 def render_ris(paper: Paper, ctx: ExportContext) -> Rendered | None:
-    if not paper.title.strip():
-        ctx.diagnostics.skip(paper.source or "-", "record has no title; not written")
+    if not writable(paper, ctx):
         return None
     return Rendered("".join(f"{tag}  - {value}\n" for tag, value in ris_lines(paper)))
 

@@ -23,6 +23,7 @@ from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
+from papercite.readers import date_from_parts, own_doi
 from papercite.readers.csljson import arxiv_id_from
 
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
@@ -67,11 +68,7 @@ def _date(fields: dict[str, str]) -> tuple[_dt.date | None, DatePrecision]:
             numbers.append(_MONTHS[month[:3]])
         elif month.isdigit() and 1 <= int(month) <= 12:
             numbers.append(int(month))
-    precision: DatePrecision = ("year", "month", "day")[len(numbers) - 1]  # type: ignore[assignment]
-    try:
-        return _dt.date(*(numbers + [1] * (3 - len(numbers)))), precision
-    except ValueError:
-        return None, "day"
+    return date_from_parts(numbers)
 
 
 def _arxiv_id(fields: dict[str, str]) -> str | None:
@@ -114,7 +111,7 @@ def entry_to_paper(entry, source: Source) -> Paper:
         links=tuple(dict.fromkeys(find_links(links_text))),
         source=source,
         arxiv_id=arxiv_id,
-        doi=doi if doi and not (arxiv_id and doi.lower() == f"10.48550/arxiv.{arxiv_id}".lower()) else None,
+        doi=own_doi(doi, arxiv_id),
         url=url if url and "arxiv.org/abs/" not in url else None,
     )
 

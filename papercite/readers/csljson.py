@@ -22,6 +22,7 @@ from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
+from papercite.readers import date_from_parts, own_doi
 from papercite.texify import escape_text
 
 _ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
@@ -76,16 +77,11 @@ def _date(value: Any) -> tuple[_dt.date | None, DatePrecision]:
         return None, "day"
     parts = value.get("date-parts")
     if parts and isinstance(parts, list) and parts[0]:
-        numbers = [int(p) for p in parts[0][:3]]
-        precision: DatePrecision = ("year", "month", "day")[len(numbers) - 1]  # type: ignore[assignment]
-        numbers += [1] * (3 - len(numbers))
-        return _dt.date(*numbers), precision
+        return date_from_parts([int(p) for p in parts[0]])
     if value.get("raw"):
         m = re.match(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", str(value["raw"]))
         if m:
-            numbers = [int(g) for g in m.groups() if g]
-            precision = ("year", "month", "day")[len(numbers) - 1]  # type: ignore[assignment]
-            return _dt.date(*(numbers + [1] * (3 - len(numbers)))), precision
+            return date_from_parts([int(g) for g in m.groups() if g])
     return None, "day"
 
 
@@ -120,7 +116,7 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         links=tuple(link for url in urls for link in find_links(url.rstrip(";,"))),
         source=source,
         arxiv_id=arxiv_id,
-        doi=doi if doi and not (arxiv_id and doi.lower() == f"10.48550/arxiv.{arxiv_id}".lower()) else None,
+        doi=own_doi(doi, arxiv_id),
         url=str(item["URL"]) if item.get("URL") and "arxiv.org/abs/" not in str(item["URL"]) else None,
     )
 

@@ -18,6 +18,7 @@ from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
+from papercite.readers import date_from_parts, own_doi
 from papercite.readers.csljson import arxiv_id_from
 from papercite.texify import escape_text
 
@@ -32,11 +33,7 @@ def _date(value: str) -> tuple[_dt.date | None, DatePrecision]:
     numbers = [int(g) for g in m.groups() if g]
     if len(numbers) == 3 and not m.group(2):
         numbers = numbers[:1]
-    precision: DatePrecision = ("year", "month", "day")[len(numbers) - 1]  # type: ignore[assignment]
-    try:
-        return _dt.date(*(numbers + [1] * (3 - len(numbers)))), precision
-    except ValueError:
-        return None, "day"
+    return date_from_parts(numbers)
 
 
 def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
@@ -88,7 +85,7 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
         links=links,
         source=source,
         arxiv_id=arxiv_id,
-        doi=doi if doi and not (arxiv_id and doi.lower() == f"10.48550/arxiv.{arxiv_id}".lower()) else None,
+        doi=own_doi(doi, arxiv_id),
         url=next((u for u in urls if "arxiv.org/abs/" not in u), None),
     )
 
