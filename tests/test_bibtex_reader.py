@@ -70,3 +70,19 @@ def test_empty_input():
     records, diagnostics = read("\n% nothing here\n")
     assert records == []
     assert [str(d) for d in diagnostics.items] == ["refs.bib: warning: no entries found"]
+
+
+def test_reading_streams_in_chunks_and_macros_carry_over(monkeypatch):
+    import papercite.readers.bibtex as reader
+
+    monkeypatch.setattr(reader, "_CHUNK_BLOCKS", 2)
+    text = '@string{arx = "arXiv preprint arXiv:2401.00001"}\n' + "".join(
+        f"@article{{k{i},\n  title = {{T{i}}},\n  journal = arx,\n  year = 2024,\n}}\n" for i in range(7)
+    ) + "@misc{bad, title={x}\n@misc{last, title={Last}}\n"
+    records, diagnostics = read(text)
+    assert [(r.title, r.source.line, r.arxiv_id) for r in records][:2] == [("T0", 2, "2401.00001"), ("T1", 7, "2401.00001")]
+    assert [r.title for r in records] == [f"T{i}" for i in range(7)] + ["Last"]
+    assert all(r.arxiv_id == "2401.00001" for r in records[:7])
+    assert [str(d) for d in diagnostics.items] == [
+        "refs.bib:37: error: cannot parse this entry: syntax error (unbalanced braces or a missing comma?); skipped"
+    ]

@@ -116,37 +116,72 @@ def entry_to_paper(entry, source: Source) -> Paper:
     )
 
 
+_CHUNK_BLOCKS = 500  # blocks handed to bibtexparser at a time: the reader streams
+
+
+def _block_chunks(lines: Iterable[str]) -> Iterator[tuple[int, str, str]]:
+    """(index of the first line, text, @string definitions in it) of about
+    _CHUNK_BLOCKS blocks at a time, cut before lines that start a block."""
+    chunk: list[str] = []
+    strings: list[str] = []
+    start = blocks = 0
+    in_string = False
+    for number, line in enumerate(lines):
+        if line.lstrip().startswith("@"):
+            if blocks >= _CHUNK_BLOCKS:
+                yield start, "".join(chunk), "".join(strings)
+                chunk, strings, start, blocks = [], [], number, 0
+            blocks += 1
+            in_string = line.lstrip()[1:7].lower() == "string"
+        chunk.append(line)
+        if in_string:
+            strings.append(line if line.endswith("\n") else line + "\n")
+    if chunk:
+        yield start, "".join(chunk), "".join(strings)
+
+
 def read_bibtex(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
+    """Stream the entries, a few hundred blocks at a time.
+
+    Each chunk is parsed with the ``@string`` definitions of the chunks before
+    it put in front, so macros defined earlier in the file resolve.
+    """
     import bibtexparser
     from bibtexparser import middlewares
 
-    text = "".join(lines)
     report = ctx.diagnostics
-    if not text.strip():
-        report.warn(ctx.source, "empty input: no records")
-        return
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # its failures are reported below
-    library = bibtexparser.parse_string(
-        text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
-    )
-    blocks = sorted(library.entries + library.failed_blocks, key=lambda b: b.start_line)
-    if not blocks:
+    prefix = ""  # the @string definitions seen so far
+    any_text = any_block = False
+    for start, text, strings in _block_chunks(lines):
+        any_text = any_text or bool(text.strip())
+        prefix_lines = prefix.count("\n")
+        library = bibtexparser.parse_string(
+            prefix + text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
+        )
+        failed = {id(b) for b in library.failed_blocks}
+        for block in sorted(library.entries + library.failed_blocks, key=lambda b: b.start_line):
+            if block.start_line < prefix_lines:
+                continue  # a definition repeated from an earlier chunk
+            any_block = True
+            source = Source(ctx.source, ctx.line_offset + start + block.start_line - prefix_lines + 1)
+            if id(block) in failed:
+                error = getattr(block, "error", None)
+                reason = str(error) if error and str(error) else "syntax error (unbalanced braces or a missing comma?)"
+                report.skip(source, f"cannot parse this entry: {reason}; skipped")
+                continue
+            try:
+                paper = entry_to_paper(block, source)
+            except ValueError as exc:
+                report.skip(source, f"{exc}; skipped")
+                continue
+            report.read += 1
+            yield paper
+        prefix += strings
+    if not any_text:
+        report.warn(ctx.source, "empty input: no records")
+    elif not any_block:
         report.warn(ctx.source, "no entries found")
-    failed = {id(b) for b in library.failed_blocks}
-    for block in blocks:
-        source = Source(ctx.source, ctx.line_offset + block.start_line + 1)
-        if id(block) in failed:
-            error = getattr(block, "error", None)
-            reason = str(error) if error and str(error) else "syntax error (unbalanced braces or a missing comma?)"
-            report.skip(source, f"cannot parse this entry: {reason}; skipped")
-            continue
-        try:
-            paper = entry_to_paper(block, source)
-        except ValueError as exc:
-            report.skip(source, f"{exc}; skipped")
-            continue
-        report.read += 1
-        yield paper
 
 
 def sniff_bibtex(first_lines: list[str]) -> bool:
