@@ -360,24 +360,18 @@ def _name(word: re.Match[str]) -> str:
     return word.group().rstrip(" \t\r\n*")[1:]
 
 
-def _closing(tokens: list[re.Match[str]], i: int) -> int:
-    """Index of the brace that closes the (matched) one at ``i``."""
+def _group(tokens: list[re.Match[str]], i: int, braces: set[int]) -> tuple[str, int] | None:
+    """The raw text of the balanced ``{...}`` group starting at token ``i``, and the index after it."""
+    if i >= len(tokens) or tokens[i].lastgroup != "open" or i not in braces:
+        return None
     depth = 0
     for j in range(i, len(tokens)):
         kind = tokens[j].lastgroup
         depth += kind == "open"
         depth -= kind == "close"
         if depth == 0:
-            return j
-    raise ValueError("unmatched brace")
-
-
-def _group(tokens: list[re.Match[str]], i: int, braces: set[int]) -> tuple[str, int] | None:
-    """The raw text of the balanced ``{...}`` group starting at token ``i``, and the index after it."""
-    if i >= len(tokens) or tokens[i].lastgroup != "open" or i not in braces:
-        return None
-    j = _closing(tokens, i)
-    return "".join(t.group() for t in tokens[i + 1 : j]), j + 1
+            return "".join(t.group() for t in tokens[i + 1 : j]), j + 1
+    return None
 
 
 def _convert(

@@ -46,10 +46,6 @@ _LINK_LABELS = {
 }
 
 
-class UnwritableRecord(ValueError):
-    """A record that cannot make a valid entry (e.g. it has no title)."""
-
-
 def name_list(paper: Paper, ascii: bool) -> str:
     """``Liu, Xiao and {GLM-5 Team} and others``."""
     names = []
@@ -95,9 +91,9 @@ def arxiv_doi(paper: Paper) -> str | None:
 
 
 def bibtex_fields(paper: Paper, *, biblatex: bool, profile: str, ascii: bool) -> tuple[str, list[tuple[str, str]]]:
-    """The entry type and ``(field, value)`` pairs; values are BibTeX-ready (braced, or a month macro)."""
-    if not paper.title.strip():
-        raise UnwritableRecord("record has no title")
+    """The entry type and ``(field, value)`` pairs; values are BibTeX-ready (braced, or a month macro).
+
+    The record must have a title (see :func:`papercite.exporters.writable`)."""
     fields: list[tuple[str, str]] = []
 
     def add(name: str, value: str | None, raw: bool = False) -> None:
