@@ -122,6 +122,7 @@ def item_to_paper(item: Any, source: Source) -> Paper:
 
 
 _SEPARATORS = " \t\r\n,[]\ufeff"
+_ITEM_ENDS = ("}", "}\n", "},\n", "}\r\n", "},\r\n", "},")
 
 
 def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
@@ -190,7 +191,7 @@ def _item(item: Any, source: Source, report: Diagnostics) -> Iterator[Paper]:
 def is_item_line(line: str) -> bool:
     """A whole item on one line, at the start of the line (as papercite writes CSL-JSON):
     the input may be read in chunks cut before such lines."""
-    return line.startswith("{") and line.rstrip().rstrip(",").endswith("}")
+    return line.startswith("{") and line.endswith(_ITEM_ENDS)  # endswith: no copy of a long line
 
 
 def sniff_csljson(first_lines: list[str]) -> bool:
