@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 
@@ -100,8 +101,8 @@ def render_records(
     diagnostics = ctx.diagnostics
     for path, reader, lines in _inputs(inputs, open_lines, registry, fmt):
         try:
-            if jobs > 1 and reader.boundary is not None:
-                task = partial(render_chunk, reader.read, exporter.render, path, as_of, ctx.options)
+            task = partial(render_chunk, reader.read, exporter.render, path, as_of, ctx.options)
+            if jobs > 1 and reader.boundary is not None and _picklable(task):
                 yield from render_chunks(chunks(lines, reader.boundary, CHUNK_RECORDS), task, diagnostics, jobs)
             else:
                 for paper in reader.read(lines, ReadContext(source=path, diagnostics=diagnostics, as_of=as_of)):
@@ -110,6 +111,15 @@ def render_records(
                         yield rendered
         except InputError as exc:
             diagnostics.fail(exc.where, exc.message)
+
+
+def _picklable(task: Callable[..., object]) -> bool:
+    """Can the task go to a worker process? A plugin's lambda or closure cannot: it then runs here."""
+    try:
+        pickle.dumps(task)
+    except Exception:
+        return False
+    return True
 
 
 def _raising(exc: Exception) -> Iterator[str]:

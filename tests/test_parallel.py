@@ -72,3 +72,22 @@ def test_chunks_start_at_record_boundaries():
 def test_boundary_is_the_header_shape():
     assert is_record_start("CLMar 12\n") and is_record_start("AIAug 7, 2023Code") and is_record_start("CLFeb 30, 2024")
     assert not is_record_start("GPT Understands, TooXiao Liu") and not is_record_start("CLFoo 12")
+
+
+def test_a_plugin_that_cannot_go_to_workers_runs_in_this_process(tmp_path, monkeypatch):
+    from papercite.plugins import Exporter, Rendered, get_plugin_manager, hookimpl
+
+    class LambdaExporter:
+        @hookimpl
+        def papercite_exporters(self):
+            yield Exporter(name="titles", render=lambda paper, ctx: Rendered(paper.title + "\n"))
+
+    pm = get_plugin_manager(entry_points=False)
+    pm.register(LambdaExporter(), name="lambda-plugin")
+    path = tmp_path / "listing.txt"
+    path.write_bytes(MESSY)
+    monkeypatch.setattr(papercite.pipeline, "CHUNK_RECORDS", 2)
+    result = CliRunner().invoke(make_cli(lambda: pm), ["export", str(path), "--to", "titles", "-j", "2"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "AgentBench: Evaluating LLMs as Agents"
