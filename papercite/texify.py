@@ -157,7 +157,19 @@ def _replace_each(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
     return text
 
 
-def escape_text(text: str, *, ascii: bool = False) -> str:
+class EscapedText(str):
+    """LaTeX that :func:`escape_text` made from plain text: safe as it is.
+
+    Like markupsafe's ``Markup`` for HTML, the type carries what is known about
+    the value, so that :func:`to_bib` need not check it again (values read from
+    CSL-JSON and RIS). Any string operation returns a plain ``str``, which is
+    checked as usual.
+    """
+
+    __slots__ = ()
+
+
+def escape_text(text: str, *, ascii: bool = False) -> EscapedText:
     """Plain text -> LaTeX text: every special character escaped, ligatures (``--``, ``''``) broken."""
     result = text
     if "\\" in result or "{" in result or "}" in result:  # first: their escapes contain \, { and }
@@ -165,7 +177,7 @@ def escape_text(text: str, *, ascii: bool = False) -> str:
     result = _replace_each(result, _PLAIN_PAIRS)
     if "--" in result or "`" in result or "''" in result:
         result = _LIGATURE.sub(r"\1{}", result)
-    return _ascii_text(result) if ascii else result
+    return EscapedText(_ascii_text(result) if ascii else result)
 
 
 _MAYBE_PROTECT = re.compile(r"[^\s-][A-Z]|[A-Z]\S*\d")
@@ -251,9 +263,11 @@ def _matched(tokens: list[re.Match[str]]) -> tuple[set[int], set[int]]:
 
 def to_bib(source: str, *, ascii: bool = False, protect_case: bool = False) -> str:
     """LaTeX-light source (title, abstract) -> a safe BibTeX field value (without the outer braces)."""
-    if not ("\\" in source or "$" in source or "{" in source or "}" in source):
+    if type(source) is not EscapedText and not (
+        "\\" in source or "$" in source or "{" in source or "}" in source
+    ):
         return _text(source, ascii, protect_case)  # no LaTeX at all: most values
-    if _is_escaped_text(source):
+    if type(source) is EscapedText or _is_escaped_text(source):
         # Plain text escaped by escape_text() (values read from CSL-JSON, RIS):
         # already safe, so only ASCII and case protection remain to be done.
         if ascii and not source.isascii():
