@@ -15,7 +15,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 import click
@@ -25,7 +25,7 @@ from papercite.citekeys import DEFAULT_PATTERN, KeyPatternError, check_pattern
 from papercite.diagnostics import Diagnostic, Diagnostics
 from papercite.exporters.references import StyleError, style_path
 from papercite.files import atomic_output, iter_lines, write_bytes_atomically
-from papercite.merge import scan_bib
+from papercite.merge import MergeResult, merge
 from papercite.model import Paper
 from papercite.parallel import default_jobs
 from papercite.pipeline import read_records, render_records
@@ -326,28 +326,13 @@ def _run_merge(
     except OSError as exc:
         click.echo(f"papercite: error: {merge_into}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_INPUT)
-    existing = scan_bib(existing_bytes.decode("utf-8", errors="replace"))
-    present = 0
-
-    def new_records() -> Iterator[Paper]:
-        nonlocal present
-        for paper in _records(app, read):
-            if existing.contains(paper):
-                present += 1
-                continue
-            existing.add(paper)  # a duplicate later in the input is not added twice
-            yield paper
-
-    added = io.StringIO()
-    ctx = ExportContext(app.diagnostics, replace(options, taken_keys=frozenset(existing.keys)))
-    _guarded(app, lambda: exporter.write(new_records(), added, ctx))
-    text = added.getvalue()
+    result: list[MergeResult] = []
+    ctx = ExportContext(app.diagnostics, options)
+    _guarded(app, lambda: result.append(merge(existing_bytes, _records(app, read), exporter, ctx)))
+    merged = result[0]
     target = output or merge_into
-    if text or target != merge_into:
-        data = existing_bytes
-        if text and data:
-            data += b"\n" if data.endswith(b"\n") else b"\n\n"
-        data += text.encode("utf-8")
+    data = merged.data if merged.data is not None else (existing_bytes if target != merge_into else None)
+    if data is not None:  # unchanged and in place: the file is not even rewritten
         try:
             if target == "-":
                 sys.stdout.buffer.write(data)
@@ -356,8 +341,9 @@ def _run_merge(
         except OSError as exc:
             click.echo(f"papercite: error: {target}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_INPUT)
-    added_count = text.count("\n@") + (1 if text.startswith("@") else 0)
-    click.echo(f"papercite: merge into {merge_into}: {added_count} added, {present} already there", err=True)
+    click.echo(
+        f"papercite: merge into {merge_into}: {merged.added} added, {merged.present} already there", err=True
+    )
     app.finish(read.strict)
 
 

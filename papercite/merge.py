@@ -8,11 +8,14 @@ keys, ``@string`` definitions, comments and hand edits alike.
 
 from __future__ import annotations
 
+import io
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
 from papercite.latex import latex_to_text
 from papercite.model import Paper
+from papercite.plugins.types import ExportContext, Exporter
 
 _ARXIV_ID = re.compile(r"(?:arxiv[.:/\s]*(?:abs/|pdf/)?)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(.+)", re.I)
@@ -80,3 +83,35 @@ def scan_bib(text: str) -> ExistingBib:
         if m:
             found.keys.add(m.group(1))
     return found
+
+
+@dataclass
+class MergeResult:
+    data: bytes | None  # the new file, or None when nothing was added
+    added: int
+    present: int
+
+
+def merge(existing_bytes: bytes, records: Iterable[Paper], exporter: Exporter, ctx: ExportContext) -> MergeResult:
+    """The existing .bib with the records it lacks appended; its own bytes are kept as they are."""
+    existing = scan_bib(existing_bytes.decode("utf-8", errors="replace"))
+    present = 0
+
+    def new_records() -> Iterator[Paper]:
+        nonlocal present
+        for paper in records:
+            if existing.contains(paper):
+                present += 1
+                continue
+            existing.add(paper)  # a duplicate later in the input is not added twice
+            yield paper
+
+    out = io.StringIO()
+    exporter.write(new_records(), out, replace(ctx, options=replace(ctx.options, taken_keys=frozenset(existing.keys))))
+    text = out.getvalue()
+    if not text:
+        return MergeResult(None, 0, present)
+    separator = b"" if not existing_bytes else (b"\n" if existing_bytes.endswith(b"\n") else b"\n\n")
+    # Entries are written one field a line, so only entry heads start a line with "@".
+    added = sum(1 for line in text.splitlines() if line.startswith("@"))
+    return MergeResult(existing_bytes + separator + text.encode("utf-8"), added, present)

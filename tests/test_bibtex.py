@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -15,7 +16,7 @@ from papercite.diagnostics import Diagnostics
 from papercite.exporters.bibtex import name_list
 from papercite.latex import latex_to_text
 from papercite.model import Group, Paper, Person, Source
-from papercite.plugins import ExportContext, ExportOptions, Registry, get_plugin_manager
+from papercite.plugins import ExportContext, ExportOptions, ReadContext, Registry, get_plugin_manager
 
 from consumers import biber_validate, bibtex_and_pdflatex, pandoc_csl
 from records import TRICKY
@@ -212,3 +213,24 @@ def test_output_file_not_clobbered_when_export_fails(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert out.read_text() == "% precious\n"
     assert re.search(r"error: RuntimeError: exporter bug", result.stderr)
+
+
+@pytest.mark.parametrize("to", ["bibtex", "biblatex"])
+def test_values_with_line_breaks_stay_on_one_line(tmp_path, to):
+    sneaky = Paper(
+        title="First line\n@misc{evil,\n  title = {x}}",
+        abstract="one\n\n@article{second, title={y}}\r\nTY  - JOUR",
+        authors=(Person("Jane", "Doe"),),
+        date=dt.date(2020, 1, 1),
+        source=Source("x", 1),
+    )
+    text, _ = export([sneaky, TRICKY[3]], to)
+    assert not [line for line in text.splitlines() if line.startswith("@") and not line.startswith(("@misc{", "@online{"))]
+    assert len(parse_bib(text).entries) == 2
+    from papercite.readers.bibtex import read_bibtex
+
+    back = list(read_bibtex(io.StringIO(text), ReadContext("x", Diagnostics(), dt.date(2026, 1, 1))))
+    assert [p.title_text for p in back] == [sneaky.title_text, TRICKY[3].title_text]
+    path = tmp_path / "refs.bib"
+    path.write_text(text, encoding="utf-8")
+    assert (bibtex_and_pdflatex(path) if to == "bibtex" else biber_validate(path)) == []

@@ -24,6 +24,7 @@ or safely ignore, never custom fields that biber's data model rejects.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import partial
 from typing import TextIO
@@ -35,6 +36,7 @@ from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered
 from papercite.texify import escape_text, to_bib, url_field
 
+_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]\s*")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _LINK_LABELS = {
     LinkKind.GITHUB_REPO: "Code",
@@ -98,6 +100,11 @@ def bibtex_fields(paper: Paper, *, biblatex: bool, profile: str, ascii: bool) ->
 
     def add(name: str, value: str | None, raw: bool = False) -> None:
         if value:
+            if "\n" in value or "\r" in value:
+                # One line per field: a line break means a space to LaTeX (a
+                # blank line would end a paragraph), and a value line starting
+                # with "@" would look like a new entry to other parsers.
+                value = _LINE_BREAKS.sub(" ", value)
             fields.append((name, value if raw else "{" + value + "}"))
 
     is_preprint = bool(paper.arxiv_id or paper.category)
