@@ -170,6 +170,8 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         Examples:
           papercite parse fixtures/glm-listing.txt
           papercite parse listing.txt --as-of 2026-11-27 -o records.jsonl
+          papercite export fixtures/glm-listing.txt --to bibtex -o refs.bib
+          papercite export refs.bib --to text --style ieee
           papercite plugins
         """
         ctx.obj = App(pm_factory, verbose)
