@@ -36,6 +36,7 @@ from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered
 from papercite.texify import escape_text, to_bib, url_field
 
+_OTHER_BREAKS = ("\r", "\v", "\f", "\x85", "\u2028", "\u2029")
 _LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]\s*")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _LINK_LABELS = {
@@ -100,11 +101,6 @@ def bibtex_fields(paper: Paper, *, biblatex: bool, profile: str, ascii: bool) ->
 
     def add(name: str, value: str | None, raw: bool = False) -> None:
         if value:
-            if "\n" in value or "\r" in value:
-                # One line per field: a line break means a space to LaTeX (a
-                # blank line would end a paragraph), and a value line starting
-                # with "@" would look like a new entry to other parsers.
-                value = _LINE_BREAKS.sub(" ", value)
             fields.append((name, value if raw else "{" + value + "}"))
 
     is_preprint = bool(paper.arxiv_id or paper.category)
@@ -144,6 +140,11 @@ def bibtex_fields(paper: Paper, *, biblatex: bool, profile: str, ascii: bool) ->
 
 def format_entry(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:
     body = "".join(f"  {name} = {value},\n" for name, value in fields)
+    if body.count("\n") != len(fields) or any(char in body for char in _OTHER_BREAKS):
+        # One line per field: a line break means a space to LaTeX (a blank
+        # line would end a paragraph), and a value line starting with "@"
+        # would look like a new entry to other parsers.
+        body = "".join(f"  {name} = {_LINE_BREAKS.sub(' ', value)},\n" for name, value in fields)
     return f"@{entry_type}{{{key},\n{body}}}\n"
 
 
