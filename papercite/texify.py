@@ -217,21 +217,6 @@ def _protect_words(text: str) -> str:
     return " ".join(words) if changed else text
 
 
-_ESCAPE_SEQUENCES = (
-    r"\textbraceleft{}", r"\textbraceright{}", r"\textbackslash{}", r"\textasciicircum{}", r"\textasciitilde{}",
-    r"\&", r"\%", r"\#", r"\_", r"\$", "{}",
-)
-
-
-def _is_escaped_text(source: str) -> bool:
-    """Is ``source`` plain text as escape_text() writes it: nothing but its escapes and ligature breaks?"""
-    rest = source
-    for sequence in _ESCAPE_SEQUENCES:
-        if sequence in rest:
-            rest = rest.replace(sequence, "")
-    return not any(char in rest for char in "\\${}&%#_^")
-
-
 def _text(text: str, ascii: bool, protect_case: bool) -> str:
     """A run of text outside math: specials escaped, then ASCII, then case protection."""
     text = _replace_each(text, _TEXT_PAIRS)
@@ -267,7 +252,7 @@ def to_bib(source: str, *, ascii: bool = False, protect_case: bool = False) -> s
         "\\" in source or "$" in source or "{" in source or "}" in source
     ):
         return _text(source, ascii, protect_case)  # no LaTeX at all: most values
-    if type(source) is EscapedText or _is_escaped_text(source):
+    if type(source) is EscapedText:
         # Plain text escaped by escape_text() (values read from CSL-JSON, RIS):
         # already safe, so only ASCII and case protection remain to be done.
         if ascii and not source.isascii():
