@@ -94,7 +94,7 @@ _UNWRAP = frozenset(
         "ensuremath",
     ]
 )
-_CITE = frozenset(["cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear", "nocite"])
+CITE_COMMANDS = frozenset("cite citep citet citealp citealt citeauthor citeyear nocite".split())
 
 
 # Text symbols pylatexenc lacks or renders otherwise; these are what
@@ -163,7 +163,7 @@ def _pylatexenc_converter():
         "papercite",
         prepend=True,
         macros=[MacroSpec("href", "{{"), MacroSpec("url", "{"), MacroSpec("footnote", "[{")]
-        + [MacroSpec(name, "*[[{") for name in _CITE]
+        + [MacroSpec(name, "*[[{") for name in CITE_COMMANDS]
         + [MacroSpec(name, "{") for name in _UNWRAP],
     )
     text_db = latex2text.get_default_latex_context_db()
@@ -176,7 +176,7 @@ def _pylatexenc_converter():
             latex2text.MacroTextSpec("footnote", " (%(2)s)"),
         ]
         + [latex2text.MacroTextSpec(name, text) for name, text in _SYMBOL_OVERRIDES.items()]
-        + [latex2text.MacroTextSpec(name, cite) for name in _CITE]
+        + [latex2text.MacroTextSpec(name, cite) for name in CITE_COMMANDS]
         + [latex2text.MacroTextSpec(name, "%s") for name in _UNWRAP],
     )
     return latex2text.LatexNodes2Text(latex_context=text_db), walk_db
@@ -293,7 +293,7 @@ class _Renderer:
             url = self._raw_argument()
             text = self._argument()
             return text if text == url else f"{text} ({url})"
-        if name in _CITE:
+        if name in CITE_COMMANDS:
             keys = self._raw_argument()
             return "[" + ", ".join(k.strip() for k in keys.split(",")) + "]"
         if name == "footnote":

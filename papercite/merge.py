@@ -13,12 +13,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from papercite import arxiv
 from papercite.latex import latex_to_text
 from papercite.model import Paper
 from papercite.plugins.types import ExportContext, Exporter
-
-_ARXIV_ID = re.compile(r"(?:arxiv[.:/\s]*(?:abs/|pdf/)?)?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.I)
-_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(.+)", re.I)
 
 
 def normalise_title(title: str) -> str:
@@ -62,19 +60,19 @@ def scan_bib(text: str) -> ExistingBib:
         doi = re.sub(r"^https?://(dx\.)?doi\.org/", "", doi)
         if doi:
             found.dois.add(doi)
-            m = _ARXIV_DOI.match(doi)
-            if m:
-                found.arxiv_ids.add(m.group(1).lower())
+            arxiv_id = arxiv.id_from_doi(doi)
+            if arxiv_id:
+                found.arxiv_ids.add(arxiv_id.lower())
         for name in ("eprint", "arxivid", "arxiv"):
             if values.get(name):
-                m = _ARXIV_ID.search(values[name])
-                if m:
-                    found.arxiv_ids.add(m.group(1).lower())
+                arxiv_id = arxiv.id_in(values[name])
+                if arxiv_id:
+                    found.arxiv_ids.add(arxiv_id.lower())
         for name in ("url", "journal", "note", "howpublished"):
             if "arxiv" in values.get(name, "").lower():
-                m = _ARXIV_ID.search(values[name])
-                if m:
-                    found.arxiv_ids.add(m.group(1).lower())
+                arxiv_id = arxiv.id_in(values[name])
+                if arxiv_id:
+                    found.arxiv_ids.add(arxiv_id.lower())
         if values.get("title"):
             found.titles.add(normalise_title(values["title"]))
     # Keys of blocks bibtexparser could not parse still count as taken.

@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from papercite.latex import argument_spec, latex_to_text
+from papercite.latex import CITE_COMMANDS, argument_spec, latex_to_text
 
 # Commands valid in text mode in any LaTeX document (kernel + textcomp).
 TEXT_MACROS = frozenset(
@@ -62,7 +62,6 @@ MATH_MACROS = frozenset(
     widetilde quad qquad langle rangle lfloor rfloor lceil rceil top bot angle triangle mbox
     """.split()
 )  # no \text: it needs amsmath
-_CITE = frozenset("cite citep citet citealp citealt citeauthor citeyear nocite".split())
 
 _TOKEN = re.compile(
     r"(?P<word>\\[A-Za-z@]+\*?[ \t\r\n]*)"
@@ -377,7 +376,7 @@ def _convert(
     name: str, tokens: list[re.Match[str]], i: int, braces: set[int], dollars: set[int], ascii: bool
 ) -> tuple[str, int] | None:
     """Commands rewritten rather than kept: citations, footnotes, links, URLs."""
-    if name in _CITE:
+    if name in CITE_COMMANDS:
         group = _group(tokens, i + 1, braces)
         if group:
             keys = ", ".join(k.strip() for k in group[0].split(","))

@@ -18,6 +18,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 
+from papercite import arxiv
 from papercite.latex import latex_to_text
 from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
@@ -27,7 +28,6 @@ from papercite.readers import date_from_parts, own_doi
 from papercite.readers.csljson import arxiv_id_from
 
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
-_ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]*(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
 
 
 def _plain(value: str) -> str:
@@ -74,16 +74,16 @@ def _date(fields: dict[str, str]) -> tuple[_dt.date | None, DatePrecision]:
 def _arxiv_id(fields: dict[str, str]) -> str | None:
     prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
     if fields.get("eprint") and (prefix in ("arxiv", "") or "arxiv" in prefix):
-        m = re.search(r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})", fields["eprint"])
-        if m:
-            return m.group(1)
+        found = arxiv.id_in(fields["eprint"])
+        if found:
+            return found
     found = arxiv_id_from({"DOI": fields.get("doi", ""), "URL": fields.get("url", "")})
     if found:
         return found
     for name in ("journal", "journaltitle", "note", "howpublished"):
-        m = _ARXIV_IN_TEXT.search(fields.get(name, ""))
-        if m:
-            return m.group(1)
+        found = arxiv.id_in(fields.get(name, ""), prefixed=True)
+        if found:
+            return found
     return None
 
 

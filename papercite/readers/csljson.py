@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from papercite import arxiv
 from papercite.diagnostics import Diagnostics
 from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
@@ -25,8 +26,6 @@ from papercite.plugins.types import ReadContext, Reader
 from papercite.readers import date_from_parts, own_doi
 from papercite.texify import escape_text
 
-_ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
-_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
 _DECODER = json.JSONDecoder()
 
 
@@ -37,17 +36,15 @@ class ItemError(ValueError):
 def arxiv_id_from(item: dict[str, Any]) -> str | None:
     number = str(item.get("number", ""))
     if number.lower().startswith("arxiv:"):
-        m = _ARXIV_ID.search(number)
-        if m:
-            return m.group(1)
-    m = _ARXIV_DOI.match(str(item.get("DOI", "")))
-    if m:
-        return m.group(1)
+        found = arxiv.id_in(number)
+        if found:
+            return found
+    found = arxiv.id_from_doi(str(item.get("DOI", "")))
+    if found:
+        return found
     url = str(item.get("URL", ""))
     if "arxiv.org/" in url:
-        m = _ARXIV_ID.search(url.split("arxiv.org/", 1)[1])
-        if m:
-            return m.group(1)
+        return arxiv.id_in(url.split("arxiv.org/", 1)[1])
     return None
 
 

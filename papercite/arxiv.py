@@ -1,0 +1,23 @@
+"""arXiv identifiers as they appear in other people's fields: ``2308.03688v2``,
+``arXiv:2308.03688``, ``hep-th/9901001``, the arXiv DOI ``10.48550/arXiv.<id>``."""
+
+from __future__ import annotations
+
+import re
+
+# New-style (YYMM.NNNNN) and old-style (archive[.SUB]/YYMMNNN) ids; the version is dropped.
+ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+_PREFIXED = re.compile(r"arxiv[.:/\s]*(?:abs/|pdf/)?" + ID.pattern, re.I)
+_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
+
+
+def id_in(text: str, *, prefixed: bool = False) -> str | None:
+    """The first arXiv id in ``text`` (with ``prefixed``, only one written ``arXiv:<id>`` or in an arXiv URL)."""
+    m = (_PREFIXED if prefixed else ID).search(text)
+    return m.group(1) if m else None
+
+
+def id_from_doi(doi: str) -> str | None:
+    """``10.48550/arXiv.2308.03688`` -> ``2308.03688``; None for any other DOI."""
+    m = _DOI.match(doi.strip())
+    return m.group(1) if m else None
