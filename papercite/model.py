@@ -62,13 +62,19 @@ class LinkKind(str, Enum):
     HF_SPACE = "hf-space"
     HF_OWNER = "hf-owner"
 
+    @property
+    def service(self) -> str:
+        """``github`` or ``huggingface``: the service that answers for such a link."""
+        return "github" if self.value.startswith("github") else "huggingface"
+
 
 @dataclass(frozen=True, slots=True)
 class Link:
     """A normalised GitHub or Hugging Face URL and what it names.
 
     ``owner`` is the user or organisation; ``name`` the repository, model,
-    dataset or space (``None`` for an owner page).
+    dataset or space (``None`` for an owner page). ``url`` keeps any path
+    below the repository (``/tree/main/src``); the check is of the repository.
     """
 
     url: str
@@ -81,26 +87,29 @@ class LinkStatus(str, Enum):
     """Outcome of a link check, as the link-health enrichers report it."""
 
     OK = "ok"
-    MOVED = "moved"
-    GONE = "gone"
-    GATED = "gated"
-    ARCHIVED = "archived"
-    ERROR = "error"
+    MOVED = "moved"  # renamed or transferred: ``target`` is the new URL
+    ARCHIVED = "archived"  # still there, read-only
+    GATED = "gated"  # there, but access must be requested
+    BROKEN = "broken"  # deleted, missing, private, disabled or taken down
+    ERROR = "error"  # could not tell (timeout, rate limit, unreadable answer)
+    UNCHECKED = "unchecked"  # not checked (``--offline``)
 
 
 @dataclass(frozen=True, slots=True)
 class LinkReport:
     """The result of checking one :class:`Link`.
 
-    ``new_url`` is set for ``moved``; ``detail`` says what the service
-    answered (HTTP status, rate-limit reset time, ...).
+    ``target`` is the new URL of a ``moved`` link; ``http_status`` the status
+    of the answer that decided (``None`` when none came); ``detail`` says
+    what the service answered in words (rate-limit reset time, ...).
     """
 
     url: str
+    kind: str  # the service: "github" or "huggingface"
     status: LinkStatus
-    new_url: str | None = None
+    http_status: int | None = None
+    target: str | None = None
     detail: str = ""
-    checked_at: _dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,446 @@
+"""The HTTP layer every enricher shares: one pooled session, polite retries, a cache.
+
+- Every call has a timeout. Connection failures are retried by urllib3's
+  ``Retry`` (mounted on the session); read timeouts, truncated bodies, 5xx and
+  rate-limit answers are retried here, because the decision needs the
+  response: ``Retry-After``, GitHub's ``x-ratelimit-*`` and the Hub's
+  ``RateLimit`` header say how long to wait. A wait up to ``max_wait`` is
+  waited; a longer one is reported (:class:`RateLimited`) and the host is not
+  asked again before its reset, so a long run does not keep hammering it.
+- A per-host cap on requests in flight (:meth:`HttpClient.cap`).
+- A persistent cache (requests-cache, SQLite in the user cache directory):
+  answers younger than ``max_cache_age`` are served without a request, older
+  ones are revalidated with ``If-None-Match`` (a 304 is cheap, and free of
+  GitHub's rate limit). ``Authorization`` is never stored and is part of
+  the cache key only as "authenticated or not". An unreadable cache is
+  rebuilt with a warning.
+- Redirects are followed only within the origin that was asked, so nothing a
+  service answers can make papercite (or a token) go to another host.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import email.utils
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import orjson
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError
+from urllib3.util.retry import Retry
+
+from papercite import __version__
+
+USER_AGENT = f"papercite/{__version__} (+https://pypi.org/project/papercite/)"
+MAX_REDIRECTS = 5
+DEFAULT_CAP = 4
+# Worth keeping between runs: a missing repository stays missing, a redirect
+# stays a redirect. Rate-limit and server errors are never cached.
+_CACHED_CODES = (200, 301, 302, 307, 308, 401, 404, 410, 451)
+_STORED_FOR = _dt.timedelta(days=3650)  # how long entries stay; freshness is decided by max_cache_age
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How the enrichers talk to services (``--timeout``, ``--cache-dir``, ...)."""
+
+    timeout: float = 15.0  # seconds, for connecting and for each read
+    retries: int = 3  # further attempts after a failed one
+    backoff: float = 1.0  # first wait between attempts; doubles each time
+    max_wait: float = 60.0  # longest rate-limit wait worth waiting; longer ones are reported
+    cache: bool = True
+    cache_dir: str | None = None  # default: the platform's user cache directory
+    max_cache_age: float = 24 * 3600.0  # seconds before a cached answer is revalidated
+    offline: bool = False
+
+    @property
+    def cache_path(self) -> Path:
+        if self.cache_dir:
+            base = Path(self.cache_dir)
+        else:
+            import platformdirs  # only when a cache is actually used
+
+            base = Path(platformdirs.user_cache_dir("papercite"))
+        return base / "http-cache.sqlite"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A response, read completely. ``redirects`` are the URLs followed to get here."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    redirects: tuple[tuple[int, str], ...] = ()  # (status, location) of each hop
+    from_cache: bool = False
+
+    def json(self) -> Any:
+        try:
+            return orjson.loads(self.body)
+        except orjson.JSONDecodeError:
+            raise ServiceError(f"unreadable answer from {self.url} (HTTP {self.status})", self.status) from None
+
+
+class ServiceError(Exception):
+    """The service could not be asked or gave no usable answer, after retries."""
+
+    def __init__(self, detail: str, http_status: int | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.http_status = http_status
+
+
+class RateLimited(ServiceError):
+    """The service's rate limit is exhausted until ``reset`` (longer than worth waiting)."""
+
+    def __init__(self, host: str, reset: float | None, http_status: int | None = None) -> None:
+        when = (
+            _dt.datetime.fromtimestamp(reset, _dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+            if reset
+            else "an unknown time"
+        )
+        super().__init__(f"rate limit of {host} exhausted until {when}", http_status)
+        self.reset = reset
+
+
+class Offline(ServiceError):
+    def __init__(self) -> None:
+        super().__init__("not checked: offline")
+
+
+@dataclass
+class Stats:
+    """What a run cost: requests sent (conditional ones among them) and answers from the cache."""
+
+    requests: int = 0
+    conditional: int = 0
+    cached: int = 0
+    by_host: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def sent(self, request: requests.PreparedRequest) -> None:
+        host = urlsplit(request.url or "").netloc
+        with self._lock:
+            self.requests += 1
+            self.by_host[host] = self.by_host.get(host, 0) + 1
+            if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
+                self.conditional += 1
+
+
+class _CountingAdapter(HTTPAdapter):
+    """Counts what really goes on the wire (the cache answers before it gets here)."""
+
+    def __init__(self, stats: Stats, **kwargs: Any) -> None:
+        self._stats = stats
+        super().__init__(**kwargs)
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        self._stats.sent(request)
+        return super().send(request, *args, **kwargs)
+
+
+def origin(url: str) -> str:
+    """``scheme://host[:port]`` of a URL, lower-cased."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def _cache_key(request: requests.PreparedRequest, **kwargs: Any) -> str:
+    """requests-cache's key, plus whether the request was authenticated: a token can see
+    what an anonymous request cannot, so the two answers must not be mixed up."""
+    from requests_cache import create_key
+
+    key = create_key(request, **kwargs)
+    return key + "-auth" if request.headers.get("Authorization") else key
+
+
+_RATELIMIT_T = re.compile(r"(?:^|;)\s*t=(\d+)")
+
+
+def rate_limit_wait(response: requests.Response, now: float) -> float | None:
+    """Seconds until the service says it will answer again, from its headers, if it says."""
+    headers = response.headers
+    retry_after = headers.get("Retry-After")
+    if retry_after:
+        if retry_after.strip().isdigit():
+            return float(retry_after)
+        with contextlib.suppress(TypeError, ValueError):
+            return max(0.0, email.utils.parsedate_to_datetime(retry_after).timestamp() - now)
+    if headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset", "").isdigit():
+        return max(0.0, float(headers["x-ratelimit-reset"]) - now)  # GitHub: epoch seconds
+    m = _RATELIMIT_T.search(headers.get("RateLimit", ""))  # the Hub: "api";r=0;t=55
+    if m:
+        return float(m.group(1))
+    return None
+
+
+def _is_rate_limited(response: requests.Response) -> bool:
+    if response.status_code == 429:
+        return True
+    # GitHub answers 403 for its primary (remaining 0) and secondary (retry-after) limits.
+    return response.status_code == 403 and (
+        response.headers.get("x-ratelimit-remaining") == "0" or "Retry-After" in response.headers
+    )
+
+
+class HttpClient:
+    """One session for all enrichers of a run. Thread-safe; use as a context manager."""
+
+    def __init__(
+        self,
+        settings: HttpSettings | None = None,
+        warn: Callable[[str, str], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.settings = settings or HttpSettings()
+        self.stats = Stats()
+        self._warn = warn or (lambda where, message: None)
+        self._sleep = sleep
+        self._caps: dict[str, threading.BoundedSemaphore] = {}
+        self._blocked: dict[str, float] = {}  # origin -> epoch seconds of its rate-limit reset
+        self._lock = threading.Lock()
+        self._session = self._open_session()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._session.close()
+
+    # -- session and cache ------------------------------------------------------
+
+    def _mount(self, session: requests.Session) -> requests.Session:
+        retry = Retry(
+            total=None,
+            connect=self.settings.retries,
+            read=False,  # read failures (re-raised as they are) and statuses are retried in _send
+            status=0,
+            other=0,
+            redirect=False,
+            backoff_factor=self.settings.backoff / 2,  # urllib3 waits factor * 2**(n-1)... from the 2nd retry
+            allowed_methods=None,
+            raise_on_status=False,
+            respect_retry_after_header=False,
+        )
+        adapter = _CountingAdapter(self.stats, max_retries=retry, pool_maxsize=16)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.headers["User-Agent"] = USER_AGENT
+        return session
+
+    def _open_session(self) -> requests.Session:
+        if not self.settings.cache or self.settings.offline:
+            return self._mount(requests.Session())
+        path = self.settings.cache_path
+        try:
+            return self._mount(self._cached_session(path))
+        except (sqlite3.Error, OSError) as exc:
+            self._warn(str(path), f"cache unreadable ({exc}); rebuilding it")
+        try:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            return self._mount(self._cached_session(path))
+        except (sqlite3.Error, OSError) as exc:
+            self._warn(str(path), f"cache unusable ({exc}); running without it")
+            return self._mount(requests.Session())
+
+    def _cached_session(self, path: Path) -> requests.Session:
+        from requests_cache import CachedSession  # imported only when a cache is used
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        session = CachedSession(
+            str(path),
+            backend="sqlite",
+            expire_after=_STORED_FOR,
+            allowable_codes=_CACHED_CODES,
+            allowable_methods=("GET", "POST"),  # POST: GraphQL queries, keyed by their body
+            cache_control=False,  # our max age, not the service's (GitHub says 60 s)
+            key_fn=_cache_key,
+        )
+        len(session.cache.responses)  # touch the file now: a corrupt one fails here, not mid-run
+        return session
+
+    def _drop_cache(self, exc: Exception) -> None:
+        with self._lock:
+            if getattr(self._session, "cache", None) is None:
+                return
+            self._warn(str(self.settings.cache_path), f"cache failed ({exc}); continuing without it")
+            old, self._session = self._session, self._mount(requests.Session())
+            old.close()
+
+    # -- limits -----------------------------------------------------------------
+
+    def cap(self, base_url: str, requests_in_flight: int) -> None:
+        """Allow at most ``requests_in_flight`` concurrent requests to the origin of ``base_url``."""
+        with self._lock:
+            self._caps[origin(base_url)] = threading.BoundedSemaphore(max(1, requests_in_flight))
+
+    def capacity(self, base_url: str) -> int:
+        """How many requests the origin of ``base_url`` takes at once."""
+        slot = self._caps.get(origin(base_url))
+        return slot._initial_value if slot else DEFAULT_CAP  # type: ignore[attr-defined]
+
+    @contextlib.contextmanager
+    def _slot(self, host: str) -> Iterator[None]:
+        with self._lock:
+            slot = self._caps.setdefault(host, threading.BoundedSemaphore(DEFAULT_CAP))
+        with slot:
+            yield
+
+    def _wait_for_reset(self, host: str) -> None:
+        reset = self._blocked.get(host)
+        if reset is None:
+            return
+        wait = reset - time.time()
+        if wait <= 0:
+            self._blocked.pop(host, None)
+        elif wait <= self.settings.max_wait:
+            self._sleep(wait)
+        else:
+            raise RateLimited(host, reset)
+
+    # -- requests ---------------------------------------------------------------
+
+    def _fetch(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> requests.Response:
+        """One request through the cache: a fresh cached answer, else the network (conditionally
+        when the cached answer has a validator)."""
+        session = self._session
+        kwargs: dict[str, Any] = {"headers": headers, "data": body, "timeout": self.settings.timeout}
+        if getattr(session, "cache", None) is None:
+            return session.request(method, url, allow_redirects=False, **kwargs)
+        cached = session.request(method, url, allow_redirects=False, only_if_cached=True, **kwargs)
+        # Permanent redirects are cacheable for good (GitHub's point at a stable repository id).
+        if (
+            cached.status_code != 504
+            and getattr(cached, "from_cache", False)
+            and (cached.status_code in (301, 308) or self._fresh(cached))
+        ):
+            return cached
+        return session.request(method, url, allow_redirects=False, refresh=True, **kwargs)
+
+    def _fresh(self, cached: Any) -> bool:
+        """Was the answer fetched or revalidated within ``max_cache_age``? Entries are stored for
+        :data:`_STORED_FOR`, so their expiry says when they were last confirmed, and a
+        shorter ``--max-cache-age`` applies to answers cached by earlier runs too."""
+        expires = getattr(cached, "expires", None)
+        if expires is None:
+            return False
+        confirmed = expires - _STORED_FOR
+        age = _dt.datetime.now(_dt.timezone.utc) - confirmed.replace(tzinfo=confirmed.tzinfo or _dt.timezone.utc)
+        return age.total_seconds() <= self.settings.max_cache_age
+
+    def get(self, url: str, *, headers: Mapping[str, str] | None = None, token: str | None = None) -> Answer:
+        """GET ``url``, following redirects within its origin. ``token`` goes to that origin only."""
+        return self._follow("GET", url, headers, token, None)
+
+    def post_json(
+        self, url: str, payload: Any, *, headers: Mapping[str, str] | None = None, token: str | None = None
+    ) -> Answer:
+        """POST a JSON body (a GraphQL query) to ``url``."""
+        return self._follow("POST", url, headers, token, orjson.dumps(payload))
+
+    def _follow(
+        self, method: str, url: str, headers: Mapping[str, str] | None, token: str | None, body: bytes | None
+    ) -> Answer:
+        hops: list[tuple[int, str]] = []
+        start = origin(url)
+        while True:
+            answer = self._send(method, url, headers, token, body)
+            location = answer.headers.get("Location")
+            if answer.status not in (301, 302, 303, 307, 308) or not location:
+                break
+            target = urljoin(url, location)
+            if origin(target) != start or len(hops) >= MAX_REDIRECTS:
+                break  # the caller sees the redirect itself and decides what it means
+            hops.append((answer.status, target))
+            url = target
+            if answer.status == 303:
+                method, body = "GET", None
+        return Answer(answer.url, answer.status, answer.headers, answer.body, tuple(hops), answer.from_cache)
+
+    def _send(
+        self, method: str, url: str, headers: Mapping[str, str] | None, token: str | None, body: bytes | None
+    ) -> Answer:
+        if self.settings.offline:
+            raise Offline()
+        host = origin(url)
+        request_headers = dict(headers or {})
+        if token:
+            request_headers["Authorization"] = f"Bearer {token}"
+        if body is not None:
+            request_headers["Content-Type"] = "application/json"
+        failure: ServiceError | None = None
+        with self._slot(host):
+            for attempt in range(self.settings.retries + 1):
+                pause = self.settings.backoff * 2**attempt
+                self._wait_for_reset(host)
+                try:
+                    response = self._fetch(method, url, request_headers, body)
+                    content = response.content  # a truncated body fails here
+                except sqlite3.Error as exc:
+                    self._drop_cache(exc)
+                    failure, pause = ServiceError(f"cache failed: {exc}"), 0.0
+                except requests.ConnectTimeout:
+                    raise ServiceError(f"cannot connect to {host} (timed out, after retries)") from None
+                except requests.Timeout:
+                    failure = ServiceError(f"no answer from {host} within {self.settings.timeout:g} s")
+                except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+                    failure = ServiceError(f"incomplete answer from {host} ({_reason(exc)})")
+                except requests.ConnectionError as exc:
+                    if exc.args and isinstance(exc.args[0], MaxRetryError):
+                        # urllib3 has already retried connecting; nothing more to gain here.
+                        raise ServiceError(f"cannot connect to {host} ({_reason(exc)})") from None
+                    failure = ServiceError(f"connection to {host} lost ({_reason(exc)})")  # e.g. reset mid-answer
+                except requests.RequestException as exc:
+                    raise ServiceError(f"request to {host} failed ({_reason(exc)})") from None
+                else:
+                    now = time.time()
+                    wait = rate_limit_wait(response, now)
+                    if _is_rate_limited(response):
+                        reset = now + wait if wait is not None else None
+                        failure = RateLimited(host, reset, response.status_code)
+                        if wait is not None and wait > self.settings.max_wait:
+                            self._blocked[host] = now + wait
+                            raise failure
+                        pause = wait if wait is not None else pause
+                    elif response.status_code >= 500:
+                        failure = ServiceError(f"server error from {host}", response.status_code)
+                        pause = min(wait, self.settings.max_wait) if wait is not None else pause
+                    else:
+                        if response.headers.get("x-ratelimit-remaining") == "0" and wait is not None:
+                            self._blocked[host] = now + wait  # the next request would be refused
+                        from_cache = bool(getattr(response, "from_cache", False))
+                        if from_cache:
+                            with self._lock:
+                                self.stats.cached += 1
+                        return Answer(
+                            response.url or url, response.status_code, response.headers, content, (), from_cache
+                        )
+                if attempt < self.settings.retries:
+                    self._sleep(pause)
+        assert failure is not None
+        if isinstance(failure, RateLimited):
+            raise failure
+        status = f"HTTP {failure.http_status}, " if failure.http_status else ""
+        raise ServiceError(f"{failure.detail} ({status}{self.settings.retries + 1} attempts)", failure.http_status)
+
+
+def _reason(exc: Exception) -> str:
+    """The innermost reason of a requests/urllib3 exception, without its URL."""
+    text = str(exc.args[0] if exc.args else exc)
+    m = re.search(r"\((?:[^()]*: )?([^()]*)\)+$", text)
+    return (m.group(1) if m else text).strip() or type(exc).__name__
