@@ -117,3 +117,14 @@ def find_links(text: str) -> Iterator[Link]:
             seen.add(link.url)
             yield link
         pos = text.find("http", m.end())
+
+
+def relocate(link: Link, full_name: str) -> str:
+    """``link.url`` with its ``owner[/name]`` replaced by ``full_name``, keeping any path below
+    (``github.com/old/repo/tree/main/src`` -> ``github.com/new/repo/tree/main/src``)."""
+    head, _, path = link.url.partition("://")
+    host, *parts = path.split("/")
+    at = 1 if parts and parts[0] in ("datasets", "spaces") and link.kind is not LinkKind.HF_MODEL else 0
+    width = 1 if link.name is None else 2
+    parts[at : at + width] = full_name.split("/")
+    return f"{head}://{host}/" + "/".join(parts)

@@ -32,6 +32,8 @@ BUILTIN_PLUGINS = (
     "papercite.readers.ris",
     "papercite.readers.bibtex",
     "papercite.exporters.references",
+    "papercite.enrichers.github",
+    "papercite.enrichers.huggingface",
 )
 
 

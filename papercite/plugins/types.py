@@ -8,12 +8,15 @@ streams of text and records; only the CLI opens files.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TextIO
 
 from papercite.diagnostics import Diagnostics
-from papercite.model import Paper
+from papercite.model import Link, LinkReport, Paper
+
+if TYPE_CHECKING:
+    from papercite.net import HttpClient
 
 
 @dataclass(frozen=True)
@@ -60,17 +63,38 @@ class ExportContext:
     options: ExportOptions = field(default_factory=ExportOptions)
 
 
+class Progress(Protocol):
+    """Where enrichers report progress (a bar on a terminal, nothing otherwise)."""
+
+    def add_total(self, n: int) -> None: ...
+
+    def advance(self, n: int = 1) -> None: ...
+
+
+class _NoProgress:
+    def add_total(self, n: int) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
 @dataclass(frozen=True)
 class EnrichContext:
     """What an enricher gets besides its records.
 
     ``environ`` carries service URLs and secrets (``GITHUB_TOKEN``, ...): a
     plugin reads them from here, never from ``os.environ``, so that tests can
-    point it at a stand-in server.
+    point it at a stand-in server. ``http`` is the run's shared HTTP client
+    (cache, retries, per-host limits); ``None`` when the run is offline.
+    ``update_links`` asks link checkers to replace a moved link by its target.
     """
 
     diagnostics: Diagnostics
     environ: Mapping[str, str] = field(default_factory=dict)
+    http: HttpClient | None = None
+    progress: Progress = field(default_factory=_NoProgress)
+    update_links: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,3 +174,19 @@ class Enricher:
     name: str
     enrich: Callable[[Iterable[Paper], EnrichContext], Iterator[Paper]]
     description: str = ""
+    checker: LinkChecker | None = None  # set by link checkers, which then run together in one pass
+
+
+@dataclass(frozen=True)
+class LinkChecker:
+    """The link-checking part of an enricher.
+
+    ``claims(link)`` says whether this checker answers for a link;
+    ``check(links, ctx)`` checks distinct claimed links (a batch, so that a
+    service can be asked about many at once) and yields one report per link,
+    in any order, as answers come. Checkers of one run work concurrently,
+    each within its service's limits (``ctx.http``).
+    """
+
+    claims: Callable[[Link], bool]
+    check: Callable[[Sequence[Link], EnrichContext], Iterator[LinkReport]]
