@@ -14,9 +14,9 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -25,12 +25,17 @@ from papercite.citekeys import DEFAULT_PATTERN, KeyPatternError, check_pattern
 from papercite.diagnostics import Diagnostic, Diagnostics
 from papercite.exporters.references import StyleError, style_path
 from papercite.files import atomic_output, iter_lines, write_bytes_atomically
+from papercite.linkcheck import enrich
+from papercite.linkreports import FORMATS, link_results, summary
 from papercite.merge import MergeResult, merge
-from papercite.model import Paper
+from papercite.model import LinkStatus, Paper
 from papercite.parallel import default_jobs
 from papercite.pipeline import read_records, render_records
 from papercite.plugins.manager import PluginError, Registry, get_plugin_manager
-from papercite.plugins.types import ExportContext, Exporter, ExportOptions
+from papercite.plugins.types import EnrichContext, ExportContext, Exporter, ExportOptions, Progress, Rendered
+
+if TYPE_CHECKING:
+    from papercite.net import HttpClient, HttpSettings
 
 EXIT_STRICT = 1
 EXIT_INPUT = 2
@@ -111,6 +116,132 @@ def reader_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
+@dataclass(frozen=True)
+class NetRequest:
+    """What the network options of a command ask for (``check-links``, ``export --enrich``)."""
+
+    settings: HttpSettings
+    environ: dict[str, str]
+
+
+def network_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of the commands that ask services, handed over as one :class:`NetRequest` named ``net``."""
+
+    @functools.wraps(command)
+    def with_request(
+        *args: Any,
+        offline: bool,
+        cache_dir: str | None,
+        no_cache: bool,
+        max_cache_age: float,
+        timeout: float,
+        backoff: float,
+        github_api: str | None,
+        hf_endpoint: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        from papercite.net import HttpSettings  # requests is imported only by commands that use it
+
+        environ = dict(os.environ)
+        for name, value in (("PAPERCITE_GITHUB_API", github_api), ("PAPERCITE_HF_ENDPOINT", hf_endpoint)):
+            if value:
+                if not value.startswith(("http://", "https://")):
+                    raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=name)
+                environ[name] = value
+        settings = HttpSettings(
+            timeout=timeout,
+            backoff=backoff,
+            cache=not no_cache,
+            cache_dir=cache_dir,
+            max_cache_age=max_cache_age,
+            offline=offline,
+        )
+        return command(*args, net=NetRequest(settings, environ), **kwargs)
+
+    decorators = [
+        click.option("--offline", is_flag=True, help="Make no request at all; links are reported as unchecked."),
+        click.option(
+            "--cache-dir",
+            metavar="DIR",
+            envvar="PAPERCITE_CACHE_DIR",
+            help="Where answers are cached between runs (default: the user cache directory).",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+        click.option(
+            "--max-cache-age",
+            type=click.FloatRange(min=0),
+            default=24 * 3600.0,
+            show_default=True,
+            metavar="SECONDS",
+            help="Answers older than this are revalidated (a conditional request, cheap and rate-limit free).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=15.0,
+            show_default=True,
+            metavar="SECONDS",
+            help="Timeout of each connection and read; a request is tried up to 4 times.",
+        ),
+        click.option(
+            "--backoff",
+            type=click.FloatRange(min=0),
+            default=1.0,
+            envvar="PAPERCITE_BACKOFF",
+            hidden=True,  # the first wait between attempts (doubling); tests make it short
+        ),
+        click.option(
+            "--github-api",
+            metavar="URL",
+            envvar="PAPERCITE_GITHUB_API",
+            help="GitHub API root [env PAPERCITE_GITHUB_API; default https://api.github.com]. "
+            "GITHUB_TOKEN (or GH_TOKEN) is sent there, and nowhere else.",
+        ),
+        click.option(
+            "--hf-endpoint",
+            metavar="URL",
+            envvar=["PAPERCITE_HF_ENDPOINT", "HF_ENDPOINT"],
+            help="Hugging Face Hub [env PAPERCITE_HF_ENDPOINT or HF_ENDPOINT; default https://huggingface.co]. "
+            "HF_TOKEN is sent there, and nowhere else.",
+        ),
+    ]
+    wrapped: Callable[..., Any] = with_request
+    for decorator in reversed(decorators):
+        wrapped = decorator(wrapped)
+    return wrapped
+
+
+@dataclass(frozen=True)
+class EnrichRequest:
+    names: tuple[str, ...]
+    net: NetRequest
+    update_links: bool = False
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Progress]:
+    """A bar on standard error (only used when it is a terminal)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="link", desc="checking links", file=sys.stderr, leave=False)
+
+    class Bar:
+        def add_total(self, n: int) -> None:
+            bar.total += n
+            bar.refresh()
+
+        def advance(self, n: int = 1) -> None:
+            bar.update(n)
+
+    try:
+        yield Bar()
+    finally:
+        bar.close()
+
+
+_NO_PROGRESS: Progress = EnrichContext(Diagnostics()).progress
+
+
 class App:
     """Per-invocation state: the registry (built on first use) and the diagnostics."""
 
@@ -118,6 +249,7 @@ class App:
         self._pm_factory = pm_factory
         self.verbose = verbose
         self.diagnostics = Diagnostics(emit=self._emit)
+        self.http: HttpClient | None = None
 
     @functools.cached_property
     def registry(self) -> Registry:
@@ -130,8 +262,30 @@ class App:
     def _emit(diagnostic: Diagnostic) -> None:
         click.echo(str(diagnostic), err=True)
 
+    def enrich(self, records: Iterable[Paper], request: EnrichRequest) -> Iterator[Paper]:
+        """``records`` through the requested enrichers, sharing one HTTP client for the command."""
+        try:
+            enrichers = [self.registry.enricher(name) for name in request.names]
+        except PluginError as exc:
+            raise click.UsageError(str(exc)) from None
+        ctx = click.get_current_context()
+        if not request.net.settings.offline and self.http is None:
+            from papercite.net import HttpClient
+
+            self.http = ctx.with_resource(HttpClient(request.net.settings, warn=self.diagnostics.warn))
+        progress = ctx.with_resource(_progress_bar()) if sys.stderr.isatty() else _NO_PROGRESS
+        enrich_ctx = EnrichContext(self.diagnostics, request.net.environ, self.http, progress, request.update_links)
+        return enrich(records, enrichers, enrich_ctx)
+
     def finish(self, strict: bool) -> None:
         """Print the count line and exit with the code the diagnostics call for."""
+        if self.http is not None:
+            stats = self.http.stats
+            click.echo(
+                f"papercite: {stats.requests} request{'s' if stats.requests != 1 else ''} "
+                f"({stats.conditional} conditional), {stats.cached} answered from the cache",
+                err=True,
+            )
         click.echo(f"papercite: {self.diagnostics.summary()}", err=True)
         if self.diagnostics.fatal:
             sys.exit(EXIT_INPUT)
@@ -239,6 +393,20 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         help="Add the records not yet in BIB (by arXiv id, DOI, then title) to BIB, keeping everything in it "
         "byte for byte; writes to -o instead when given.",
     )
+    @click.option(
+        "--enrich",
+        "enrich_names",
+        multiple=True,
+        metavar="NAME[,NAME...]",
+        help="Run enrichers on the records first: github, hf (link health; problems are reported as warnings), "
+        "or a plugin's.",
+    )
+    @click.option(
+        "--update-links",
+        is_flag=True,
+        help="With --enrich github/hf: replace a moved link by its new URL in the output.",
+    )
+    @network_options
     @click.pass_obj
     def export(
         app: App,
@@ -250,6 +418,9 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         ascii: bool | None,
         style: str,
         merge_into: str | None,
+        enrich_names: tuple[str, ...],
+        update_links: bool,
+        net: NetRequest,
     ) -> None:
         """Convert inputs to a citation format.
 
@@ -263,6 +434,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
           papercite export new-papers.txt --to bibtex --merge refs.bib
           papercite export refs.bib --to ris -o refs.ris
           papercite export refs.json --to text --style ieee
+          papercite export listing.txt --to bibtex --enrich github,hf --update-links
         """
         try:
             check_pattern(key_pattern)
@@ -274,10 +446,96 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
             except StyleError as exc:
                 raise click.BadParameter(str(exc), param_hint="--style") from None
         options = ExportOptions(key_pattern=key_pattern, profile=profile, ascii=ascii, style=style)
+        names = tuple(name.strip() for value in enrich_names for name in value.split(",") if name.strip())
+        enrichment = EnrichRequest(names, net, update_links) if names else None
         if merge_into is not None:
-            _run_merge(app, read, output, to, options, merge_into)
+            _run_merge(app, read, output, to, options, merge_into, enrichment)
         else:
-            _run_export(app, read, output or "-", to, options)
+            _run_export(app, read, output or "-", to, options, enrichment)
+
+    @cli.command("check-links")
+    @reader_options
+    @click.option(
+        "-f",
+        "--format",
+        "report_format",
+        type=click.Choice(list(FORMATS)),
+        default="text",
+        show_default=True,
+        help="text: problems and a summary; json: every link; markdown: a table; junit: one testcase per link; "
+        "github: workflow annotations on the record's line.",
+    )
+    @click.option("-o", "--output", default="-", metavar="FILE", help="Write here instead of standard output.")
+    @click.option(
+        "--fail-on",
+        default="broken",
+        show_default=True,
+        metavar="STATUS[,STATUS...]",
+        callback=_statuses,
+        help="Exit 1 when a link has one of these statuses: ok, moved, archived, gated, broken, error, unchecked.",
+    )
+    @click.option(
+        "--checker",
+        "checkers",
+        multiple=True,
+        metavar="NAME[,NAME...]",
+        help="Use only these link checkers (default: every installed one; built in: github, hf).",
+    )
+    @network_options
+    @click.pass_obj
+    def check_links(
+        app: App,
+        read: ReadRequest,
+        report_format: str,
+        output: str,
+        fail_on: frozenset[LinkStatus],
+        checkers: tuple[str, ...],
+        net: NetRequest,
+    ) -> None:
+        """Check the GitHub and Hugging Face links of every record.
+
+        INPUT is any file papercite reads (listing, .bib, CSL-JSON, RIS). Each
+        distinct link is checked once through the services' APIs, answers are
+        cached between runs, and each link gets a status: ok, moved, archived,
+        gated, broken, error (could not tell, e.g. a rate limit; a warning unless
+        --fail-on lists it) or unchecked (--offline).
+
+        \b
+        Exit codes: 0 no link has a --fail-on status; 1 one has (or --strict and
+        a record had a problem); 2 unusable input or options.
+
+        \b
+        Examples:
+          papercite check-links papers.txt
+          papercite check-links refs.bib --format github --fail-on broken,moved
+          GITHUB_TOKEN=... papercite check-links papers.txt --format json -o links.json
+        """
+        names = tuple(name.strip() for value in checkers for name in value.split(",") if name.strip())
+        if not names:
+            names = tuple(n for n in app.registry.enrichers.names() if app.registry.enricher(n).checker is not None)
+        for name in names:
+            try:
+                if app.registry.enricher(name).checker is None:
+                    raise click.BadParameter(f"{name!r} is an enricher but not a link checker", param_hint="--checker")
+            except PluginError as exc:
+                raise click.UsageError(str(exc)) from None
+        records = app.enrich(_records(app, read), EnrichRequest(names, net))
+        results = list(link_results(records))
+        try:
+            with output_stream(output) as out:
+                FORMATS[report_format](results, out, fail_on)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            click.echo(f"papercite: error: {output}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_INPUT)
+        failing = [r for r in results if r.report.status in fail_on]
+        click.echo(f"papercite: {summary(results)}", err=True)
+        app.finish(read.strict)
+        if failing:
+            statuses = ", ".join(sorted(s.value for s in fail_on))
+            click.echo(f"papercite: {len(failing)} link(s) with a status in --fail-on ({statuses})", err=True)
+            sys.exit(EXIT_STRICT)
 
     @cli.command()
     @click.pass_obj
@@ -286,6 +544,20 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         click.echo(json.dumps(app.registry.describe(), indent=2))
 
     return cli
+
+
+def _statuses(ctx: click.Context, param: click.Parameter, value: str) -> frozenset[LinkStatus]:
+    statuses = set()
+    for name in value.split(","):
+        name = name.strip().lower()
+        if not name:
+            continue
+        try:
+            statuses.add(LinkStatus(name))
+        except ValueError:
+            choices = ", ".join(s.value for s in LinkStatus)
+            raise click.BadParameter(f"{name!r} is not a link status ({choices})") from None
+    return frozenset(statuses) if value.strip() else frozenset()
 
 
 def _records(app: App, read: ReadRequest) -> Iterator[Paper]:
@@ -317,6 +589,7 @@ def _run_merge(
     to: str,
     options: ExportOptions,
     merge_into: str,
+    enrichment: EnrichRequest | None = None,
 ) -> None:
     """Append the records that are not yet in ``merge_into``; its own bytes stay as they are."""
     exporter = _exporter(app, to, read.fmt)
@@ -330,7 +603,10 @@ def _run_merge(
         sys.exit(EXIT_INPUT)
     result: list[MergeResult] = []
     ctx = ExportContext(app.diagnostics, options)
-    _guarded(app, lambda: result.append(merge(existing_bytes, _records(app, read), exporter, ctx)))
+    records = _records(app, read)
+    if enrichment is not None:
+        records = _warn_links(app, app.enrich(records, enrichment))
+    _guarded(app, lambda: result.append(merge(existing_bytes, records, exporter, ctx)))
     merged = result[0]
     target = output or merge_into
     data = merged.data if merged.data is not None else (existing_bytes if target != merge_into else None)
@@ -343,9 +619,7 @@ def _run_merge(
         except OSError as exc:
             click.echo(f"papercite: error: {target}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_INPUT)
-    click.echo(
-        f"papercite: merge into {merge_into}: {merged.added} added, {merged.present} already there", err=True
-    )
+    click.echo(f"papercite: merge into {merge_into}: {merged.added} added, {merged.present} already there", err=True)
     app.finish(read.strict)
 
 
@@ -362,20 +636,44 @@ def _guarded(app: App, action: Callable[[], None]) -> None:
         sys.exit(EXIT_STRICT)
 
 
-def _run_export(app: App, read: ReadRequest, output: str, to: str, options: ExportOptions | None = None) -> None:
+def _warn_links(app: App, records: Iterable[Paper]) -> Iterator[Paper]:
+    """Report each link that is not ok, on the record's line."""
+    for paper in records:
+        for report in paper.link_reports:
+            if report.status is not LinkStatus.OK:
+                moved = f" -> {report.target}" if report.target else ""
+                detail = f" ({report.detail})" if report.detail else ""
+                app.diagnostics.warn(paper.source or "-", f"link {report.status.value}: {report.url}{moved}{detail}")
+        yield paper
+
+
+def _run_export(
+    app: App,
+    read: ReadRequest,
+    output: str,
+    to: str,
+    options: ExportOptions | None = None,
+    enrichment: EnrichRequest | None = None,
+) -> None:
     exporter = _exporter(app, to, read.fmt)
     ctx = ExportContext(app.diagnostics, options or ExportOptions())
     stdin = sys.stdin.buffer
-    rendered = render_records(
-        read.inputs,
-        lambda path: iter_lines(path, stdin),
-        app.registry,
-        exporter,
-        ctx,
-        as_of=read.as_of,
-        fmt=read.fmt,
-        jobs=read.jobs,
-    )
+    rendered: Iterator[Rendered | None]
+    if enrichment is not None:  # enrichers see the whole stream here, so reading stays in this process
+        records = _warn_links(app, app.enrich(_records(app, read), enrichment))
+        rendered = (exporter.render(paper, ctx) for paper in records)
+        rendered = (r for r in rendered if r is not None)
+    else:
+        rendered = render_records(
+            read.inputs,
+            lambda path: iter_lines(path, stdin),
+            app.registry,
+            exporter,
+            ctx,
+            as_of=read.as_of,
+            fmt=read.fmt,
+            jobs=read.jobs,
+        )
     try:
         with output_stream(output) as out:
             _guarded(app, lambda: exporter.assemble(rendered, out, ctx))

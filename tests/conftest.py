@@ -1,0 +1,73 @@
+"""Fixtures shared by the link-health tests: stand-in services and a CLI runner that
+points papercite at them (and nowhere else)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from pytest_httpserver import HTTPServer
+
+from papercite.cli import make_cli
+
+from standins import GitHubAPI, HubAPI
+
+
+def _server() -> Iterator[HTTPServer]:
+    server = HTTPServer(threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()  # slow (it waits for idle connections), hence one server per session
+
+
+github_server = pytest.fixture(scope="session")(_server)
+hub_server = pytest.fixture(scope="session")(_server)
+
+
+@pytest.fixture
+def github(github_server: HTTPServer) -> Iterator[GitHubAPI]:
+    github_server.clear()
+    yield GitHubAPI(github_server)
+    github_server.clear()
+
+
+@pytest.fixture
+def hub(hub_server: HTTPServer) -> Iterator[HubAPI]:
+    hub_server.clear()
+    yield HubAPI(hub_server)
+    hub_server.clear()
+
+
+class Checker:
+    """Runs ``papercite`` against the stand-ins with a private cache and a clean environment."""
+
+    def __init__(self, github: GitHubAPI, hub: HubAPI, cache: Path) -> None:
+        self.github, self.hub, self.cache = github, hub, cache
+        self.env: dict[str, str | None] = {
+            "PAPERCITE_GITHUB_API": github.url,
+            "PAPERCITE_HF_ENDPOINT": hub.url,
+            "PAPERCITE_CACHE_DIR": str(cache),
+            "PAPERCITE_BACKOFF": "0.05",  # retries wait 0.05, 0.1, 0.2 s instead of 1, 2, 4
+            "HF_ENDPOINT": None,
+            "GITHUB_TOKEN": None,
+            "GH_TOKEN": None,
+            "HF_TOKEN": None,
+            "HUGGING_FACE_HUB_TOKEN": None,
+        }
+
+    def run(self, *args: str, input: str | None = None, **env: str | None) -> Result:
+        return CliRunner().invoke(make_cli(), list(args), input=input, env={**self.env, **env},
+                                  catch_exceptions=False)
+
+    def json(self, *args: str, **env: str | None) -> tuple[Result, list[dict]]:
+        result = self.run("check-links", *args, "--format", "json", **env)
+        return result, json.loads(result.stdout) if result.stdout.strip() else []
+
+
+@pytest.fixture
+def checker(github: GitHubAPI, hub: HubAPI, tmp_path: Path) -> Checker:
+    return Checker(github, hub, tmp_path / "cache")
