@@ -52,9 +52,7 @@ class _Candidate(NamedTuple):
     @property
     def doubtful(self) -> bool:
         # Every typical candidate scores 3*2 for its boundary plus 2 per name.
-        return self.score < 6 + 2 * len(self.names) and (
-            self.boundary == 0 or any(n.quality == 0 for n in self.names)
-        )
+        return self.score < 6 + 2 * len(self.names) and (self.boundary == 0 or any(n.quality == 0 for n in self.names))
 
     @property
     def authors_text(self) -> str:

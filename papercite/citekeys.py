@@ -79,8 +79,10 @@ def _fields(paper: Paper) -> dict[str, Callable[[], str]]:
 
     return {
         "author": lambda: _clean(_family(paper.authors[0])) if paper.authors else "anon",
-        "authors": lambda: "".join(_clean(_family(a)) for a in paper.authors[:3])
-        + ("etal" if paper.et_al or len(paper.authors) > 3 else ""),
+        "authors": lambda: (
+            "".join(_clean(_family(a)) for a in paper.authors[:3])
+            + ("etal" if paper.et_al or len(paper.authors) > 3 else "")
+        ),
         "year": lambda: str(paper.year) if paper.year else "",
         "title": lambda: _clean(title(1)),
         "Title": lambda: _clean(title(1)).capitalize(),
@@ -101,8 +103,9 @@ def check_pattern(pattern: str) -> str:
     unknown = [n for n in names if n not in PLACEHOLDERS]
     if unknown or not names:
         known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-        raise KeyPatternError(f"bad key pattern {pattern!r}: unknown placeholder {unknown[0] if unknown else ''!r}; "
-                              f"known: {known}")
+        raise KeyPatternError(
+            f"bad key pattern {pattern!r}: unknown placeholder {unknown[0] if unknown else ''!r}; known: {known}"
+        )
     return pattern
 
 

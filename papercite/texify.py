@@ -211,7 +211,7 @@ def _protect_words(text: str) -> str:
             lead = word[: len(word) - len(core)]
             stripped = core.rstrip(_TRAILING)
             if stripped:
-                words[i] = f"{lead}{{{stripped}}}{core[len(stripped):]}"
+                words[i] = f"{lead}{{{stripped}}}{core[len(stripped) :]}"
                 changed = True
     return " ".join(words) if changed else text
 
@@ -247,9 +247,7 @@ def _matched(tokens: list[re.Match[str]]) -> tuple[set[int], set[int]]:
 
 def to_bib(source: str, *, ascii: bool = False, protect_case: bool = False) -> str:
     """LaTeX-light source (title, abstract) -> a safe BibTeX field value (without the outer braces)."""
-    if type(source) is not EscapedText and not (
-        "\\" in source or "$" in source or "{" in source or "}" in source
-    ):
+    if type(source) is not EscapedText and not ("\\" in source or "$" in source or "{" in source or "}" in source):
         return _text(source, ascii, protect_case)  # no LaTeX at all: most values
     if type(source) is EscapedText:
         # Plain text escaped by escape_text() (values read from CSL-JSON, RIS):

@@ -49,7 +49,8 @@ class StandIn:
         self.server = server
         self.scripts: dict[str, deque[Scripted]] = defaultdict(deque)
         self.log: list[tuple[str, str, dict[str, str]]] = []  # (method, path, headers)
-        self.delay = 0.0
+        self.delay = 0.0  # seconds before each answer (the benchmark's 50 ms)
+        self.web_pages = False  # answer non-API paths with a page (for link checkers that fetch URLs)
         self._lock = threading.Lock()
         server.expect_request(re.compile(".*")).respond_with_handler(self._dispatch)
 
@@ -72,7 +73,11 @@ class StandIn:
             time.sleep(self.delay)
         if scripted is not None:
             return scripted(request)
+        if self.web_pages and not request.path.startswith(self.api_paths):
+            return Response("<html><body>a repository page</body></html>", 200, content_type="text/html")
         return self.answer(request)
+
+    api_paths: tuple[str, ...] = ()
 
     def answer(self, request: Request) -> Response:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -102,6 +107,8 @@ class GitHubWorld:
 
 class GitHubAPI(StandIn):
     """``/repos/{o}/{r}``, ``/repositories/{id}``, ``/users/{login}``, ``/graphql`` as api.github.com answers."""
+
+    api_paths = ("/repos/", "/repositories/", "/users/", "/graphql")
 
     def __init__(self, server: HTTPServer) -> None:
         self.world = GitHubWorld()
@@ -231,6 +238,8 @@ class HubWorld:
 
 class HubAPI(StandIn):
     """``/api/{models,datasets,spaces}/{id}`` and ``/api/{organizations,users}/{name}/overview``."""
+
+    api_paths = ("/api/",)
 
     def __init__(self, server: HTTPServer) -> None:
         self.world = HubWorld()

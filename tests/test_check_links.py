@@ -11,8 +11,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+from papercite.net import HttpClient, HttpSettings, RateLimited
+
 from conftest import Checker
-from standins import json_response, slow, truncated
+from standins import HubAPI, json_response, slow, truncated
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = ROOT / "fixtures" / "glm-listing.txt"
@@ -493,3 +495,17 @@ def test_export_enrich_reports_or_updates_links(mixed: tuple[Checker, str]) -> N
     assert "https://github.com/a/old" in first["abstract"]  # the abstract is the paper's own text
     unknown = checker.run("export", path, "--to", "bibtex", "--enrich", "nope")
     assert unknown.exit_code == 2
+
+
+
+def test_hub_ratelimit_headers_are_obeyed(hub: HubAPI, tmp_path: Path) -> None:
+    for name in ("org/a", "org/b"):
+        hub.add(name)
+    # a 429 whose RateLimit header says 1 s: waited for; then an answer saying the quota is spent for an hour
+    hub.script("/api/models/org/a", json_response({"error": "rate limited"}, 429, {"RateLimit": '"api";r=0;t=1'}),
+               json_response({"id": "org/a"}, 200, {"RateLimit": '"api";r=0;t=3600'}))
+    with HttpClient(HttpSettings(cache=False, backoff=0)) as http:
+        assert http.get(f"{hub.url}/api/models/org/a").status == 200
+        with pytest.raises(RateLimited, match="exhausted until"):
+            http.get(f"{hub.url}/api/models/org/b")
+    assert len(hub.log) == 2  # nothing more asked once the quota was spent

