@@ -16,12 +16,14 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from papercite import __version__
 from papercite.citekeys import DEFAULT_PATTERN, KeyPatternError, check_pattern
+from papercite.config import ConfigError, default_map, find_config
 from papercite.diagnostics import Diagnostic, Diagnostics
 from papercite.exporters.references import StyleError, style_path
 from papercite.files import atomic_output, iter_lines, write_bytes_atomically
@@ -316,8 +318,16 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
     @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
     @click.version_option(__version__, "-V", "--version", prog_name="papercite")
     @click.option("-v", "--verbose", is_flag=True, help="Show the Python traceback when a plugin fails.")
+    @click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="PAPERCITE_CONFIG",
+        help="Settings file (default: the nearest papercite.toml, or pyproject.toml with [tool.papercite], "
+        "from the working directory up).",
+    )
     @click.pass_context
-    def cli(ctx: click.Context, verbose: bool) -> None:
+    def cli(ctx: click.Context, verbose: bool, config_file: Path | None) -> None:
         """Turn lists of research papers into citations, and keep their links healthy.
 
         \b
@@ -329,6 +339,13 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
           papercite plugins
         """
         ctx.obj = App(pm_factory, verbose)
+        path = config_file or find_config(Path.cwd())
+        if path is not None:
+            try:
+                ctx.default_map = default_map(path, cli)
+            except ConfigError as exc:
+                click.echo(f"papercite: error: {exc}", err=True)
+                sys.exit(EXIT_INPUT)
 
     @cli.command()
     @reader_options

@@ -1,0 +1,69 @@
+"""Settings from papercite.toml / [tool.papercite]: precedence and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import Checker
+
+
+@pytest.fixture
+def project(checker: Checker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    checker.github.add_repo("a/b")
+    (tmp_path / "papers.txt").write_text("CLMar 1, 2021\nA Study of LinksAda Lovelace, Alan Turing\nhttps://github.com/a/b\n")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    monkeypatch.chdir(sub)  # the file is found from the working directory upwards
+    return tmp_path
+
+
+def test_service_url_from_pyproject(checker: Checker, project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        f'[project]\nname = "x"\n\n[tool.papercite]\ngithub-api = "{checker.github.url}"\n'
+    )
+    result = checker.run("check-links", "../papers.txt", "--format", "json", PAPERCITE_GITHUB_API=None)
+    assert result.exit_code == 0, result.output
+    assert '"status": "ok"' in result.stdout
+    assert len(checker.github.log) == 1
+
+
+def test_precedence_cli_then_environment_then_file(checker: Checker, project: Path) -> None:
+    (project / "papercite.toml").write_text('github-api = "http://127.0.0.1:9/from-file"\n\n[check-links]\nfail-on = "ok"\n')
+    # environment beats the file
+    result = checker.run("check-links", "../papers.txt")
+    assert "1 links: 1 ok" in result.stdout or "1 link: 1 ok" in result.stdout
+    assert result.exit_code == 1  # fail-on = "ok" from the file's [check-links] table
+    # the command line beats both
+    assert checker.run("check-links", "../papers.txt", "--fail-on", "broken").exit_code == 0
+    bad = checker.run("check-links", "../papers.txt", "--github-api", "http://127.0.0.1:9/cli", "--no-cache",
+                      "--timeout", "0.5")
+    assert "cannot connect to http://127.0.0.1:9" in bad.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("ofline = true\n", "papercite.toml: ofline: unknown setting"),
+        ("offline = 3\n", "papercite.toml: offline: expected true or false"),
+        ('timeout = "soon"\n', "papercite.toml: timeout: 'soon' is not a valid float range"),
+        ('[check-links]\nfail-on = ["broken", "nope"]\n', "papercite.toml: check-links.fail-on: 'nope' is not a link status"),
+        ('[export]\nfail-on = "broken"\n', "papercite.toml: export.fail-on: unknown setting for export"),
+        ("offline = [true\n", "papercite.toml: "),
+    ],
+)
+def test_bad_config_is_one_line_and_exit_2(checker: Checker, project: Path, content: str, message: str) -> None:
+    (project / "papercite.toml").write_text(content)
+    result = checker.run("check-links", "../papers.txt")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_explicit_config_file(checker: Checker, project: Path) -> None:
+    other = project / "ci.toml"
+    other.write_text('offline = true\nfail-on = ["unchecked"]\n')
+    assert checker.run("--config", str(other), "check-links", "../papers.txt").exit_code == 1
+    assert checker.run("check-links", "../papers.txt").exit_code == 0
