@@ -150,7 +150,7 @@ def write_github(results: Sequence[LinkResult], out: TextIO, fail_on: frozenset[
     for r in _problems(results):
         level = "error" if r.report.status in fail_on else "warning"
         props = [f"title={_escape_property(f'link {r.report.status.value}')}"]
-        if r.source:
+        if r.source and r.source.file != "-":  # standard input has no file to mark
             props[:0] = [f"file={_escape_property(r.source.file)}", f"line={r.source.line}"]
         message = f"{r.report.status.value}: {_describe(r.report)} — {r.paper}"
         out.write(f"::{level} {','.join(props)}::{_escape_data(message)}\n")

@@ -76,6 +76,8 @@ def classify(url: str) -> Link | None:
     host = m.group(1).lower()
     parts = [p for p in (m.group(2) or "").split("/") if p]
     if host in _GITHUB_HOSTS:
+        if len(parts) >= 2 and parts[0].lower() == "orgs":  # an organisation's page
+            return Link(f"https://github.com/orgs/{parts[1]}", LinkKind.GITHUB_OWNER, parts[1])
         if not parts or parts[0].lower() in _GITHUB_RESERVED:
             return None
         if len(parts) >= 2 and parts[1].lower().endswith(".git"):
@@ -124,7 +126,7 @@ def relocate(link: Link, full_name: str) -> str:
     (``github.com/old/repo/tree/main/src`` -> ``github.com/new/repo/tree/main/src``)."""
     head, _, path = link.url.partition("://")
     host, *parts = path.split("/")
-    at = 1 if parts and parts[0] in ("datasets", "spaces") and link.kind is not LinkKind.HF_MODEL else 0
+    at = parts.index(link.owner)  # after a "datasets/", "spaces/" or "orgs/" prefix
     width = 1 if link.name is None else 2
     parts[at : at + width] = full_name.split("/")
     return f"{head}://{host}/" + "/".join(parts)

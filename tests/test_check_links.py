@@ -509,3 +509,41 @@ def test_hub_ratelimit_headers_are_obeyed(hub: HubAPI, tmp_path: Path) -> None:
         with pytest.raises(RateLimited, match="exhausted until"):
             http.get(f"{hub.url}/api/models/org/b")
     assert len(hub.log) == 2  # nothing more asked once the quota was spent
+
+
+def test_links_in_a_bib_url_field_and_org_pages(checker: Checker, tmp_path: Path) -> None:
+    checker.github.add_repo("a/b")
+    bib = tmp_path / "hand.bib"
+    bib.write_text(
+        "@misc{x,\n  title = {Hand Written},\n  author = {Doe, Jane},\n  year = {2020},\n"
+        "  url = {https://github.com/a/b},\n  note = {Team: \\url{https://github.com/orgs/a/people}}\n}\n"
+    )
+    _, rows = checker.json(str(bib))
+    assert [(r["url"], r["status"], r["source"]["line"]) for r in rows] == [
+        ("https://github.com/orgs/a", "ok", 1), ("https://github.com/a/b", "ok", 1)]
+    assert ("GET", "/users/a") in [(m, p) for m, p, _ in checker.github.log]
+
+
+def test_user_agent_names_papercite(checker: Checker, tmp_path: Path) -> None:
+    checker.json(listing(tmp_path, "https://github.com/a/b"))
+    assert checker.github.log[0][2]["User-Agent"].startswith("papercite/")
+
+
+def test_annotations_from_standard_input_carry_no_file(checker: Checker) -> None:
+    text = "CLMar 1, 2021\nA Study of LinksAda Lovelace, Alan Turing\nhttps://github.com/a/gone\n"
+    result = checker.run("check-links", "-", "--format", "github", input=text)
+    assert result.stdout.startswith("::error title=link broken::broken: https://github.com/a/gone")
+
+
+def test_progress_bar_counts_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from papercite.cli import _progress_bar
+
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
+    with _progress_bar() as bar:
+        bar.add_total(3)
+        bar.advance()
+        bar.advance(2)
+    assert "0/3 [" in err.getvalue()  # the total grows as windows of records come in

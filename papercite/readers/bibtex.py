@@ -98,7 +98,8 @@ def entry_to_paper(entry, source: Source) -> Paper:
     arxiv_id = _arxiv_id(fields)
     doi = fields.get("doi", "").strip() or None
     # URLs as the text shows them (\_ is _, \url{} unwrapped).
-    links_text = " ".join(_plain(fields.get(name, "")) for name in ("note", "addendum", "howpublished"))
+    # A code or model URL may also be the entry's own url (hand-written .bib files do that).
+    links_text = " ".join(_plain(fields.get(name, "")) for name in ("note", "addendum", "howpublished", "url"))
     url = fields.get("url", "").strip() or None
     return Paper(
         title=title,

@@ -95,7 +95,10 @@ def item_to_paper(item: Any, source: Source) -> Paper:
     custom = item.get("custom", {}).get("papercite", {}) if isinstance(item.get("custom"), dict) else {}
     arxiv_id = arxiv_id_from(item)
     doi = str(item["DOI"]) if item.get("DOI") else None
-    urls = custom.get("urls") or [u for u in re.findall(r"https?://\S+", str(item.get("note", "")))]
+    urls = custom.get("urls") or [
+        *re.findall(r"https?://\S+", str(item.get("note", ""))),
+        *([str(item["URL"])] if item.get("URL") else []),  # a code or model URL may be the item's URL
+    ]
     abstract = str(item.get("abstract", ""))
     return Paper(
         title=escape_text(title),
@@ -108,7 +111,7 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         date_precision=precision,
         has_code=bool(custom.get("has_code")),
         abstract=escape_text(abstract) if abstract else "",
-        links=tuple(link for url in urls for link in find_links(url.rstrip(";,"))),
+        links=tuple(dict.fromkeys(link for url in urls for link in find_links(url.rstrip(";,")))),
         source=source,
         arxiv_id=arxiv_id,
         doi=own_doi(doi, arxiv_id),

@@ -71,7 +71,7 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
     arxiv_id = arxiv_id_from(pseudo_item)
     categories = [k for k in values.get("KW", []) if _CATEGORY.match(k) and "." in k]
     abstract = first("AB", "N2")
-    notes = " ".join(values.get("N1", []))
+    notes = " ".join([*values.get("N1", []), *urls])  # a code or model URL may be a UR of its own
     links = tuple(dict.fromkeys(link for url in re.findall(r"https?://\S+", notes) for link in find_links(url)))
     return Paper(
         title=escape_text(title),
