@@ -218,6 +218,7 @@ class HttpClient:
         self._sleep = sleep
         self._caps: dict[str, threading.BoundedSemaphore] = {}
         self._blocked: dict[str, float] = {}  # origin -> epoch seconds of its rate-limit reset
+        self._env: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._session = self._open_session()
 
@@ -249,6 +250,7 @@ class HttpClient:
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         session.headers["User-Agent"] = USER_AGENT
+        session.trust_env = False  # no ~/.netrc credentials; proxies come from _environment
         return session
 
     def _open_session(self) -> requests.Session:
@@ -329,18 +331,27 @@ class HttpClient:
         """One request through the cache: a fresh cached answer, else the network (conditionally
         when the cached answer has a validator)."""
         session = self._session
-        kwargs: dict[str, Any] = {"headers": headers, "data": body, "timeout": self.settings.timeout}
-        if getattr(session, "cache", None) is None:
-            return session.request(method, url, allow_redirects=False, **kwargs)
-        cached = session.request(method, url, allow_redirects=False, only_if_cached=True, **kwargs)
+        request = session.prepare_request(requests.Request(method, url, headers=headers, data=body))
+        kwargs: dict[str, Any] = {"timeout": self.settings.timeout, "allow_redirects": False, **self._environment(url)}
+        cache = getattr(session, "cache", None)
+        if cache is None:
+            return session.send(request, **kwargs)
+        cached = cache.get_response(cache.create_key(request))
         # Permanent redirects are cacheable for good (GitHub's point at a stable repository id).
-        if (
-            cached.status_code != 504
-            and getattr(cached, "from_cache", False)
-            and (cached.status_code in (301, 308) or self._fresh(cached))
-        ):
+        if cached is not None and (cached.status_code in (301, 308) or self._fresh(cached)):
             return cached
-        return session.request(method, url, allow_redirects=False, refresh=True, **kwargs)
+        return session.send(request, refresh=True, **kwargs)
+
+    def _environment(self, url: str) -> dict[str, Any]:
+        """Proxy and CA settings from the environment (HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE),
+        worked out once per host: requests would redo it for every request, at ~0.5 ms each."""
+        key = origin(url)
+        settings = self._env.get(key)
+        if settings is None:
+            with requests.Session() as probe:
+                settings = probe.merge_environment_settings(url, {}, None, None, None)
+            self._env[key] = settings
+        return settings
 
     def _fresh(self, cached: Any) -> bool:
         """Was the answer fetched or revalidated within ``max_cache_age``? Entries are stored for
