@@ -140,12 +140,21 @@ def network_options(command: Callable[..., Any]) -> Callable[..., Any]:
         backoff: float,
         github_api: str | None,
         hf_endpoint: str | None,
+        arxiv_api: str | None,
+        arxiv_delay: float | None,
         **kwargs: Any,
     ) -> Any:
         from papercite.net import HttpSettings  # requests is imported only by commands that use it
 
         environ = dict(os.environ)
-        for name, value in (("PAPERCITE_GITHUB_API", github_api), ("PAPERCITE_HF_ENDPOINT", hf_endpoint)):
+        if arxiv_delay is not None:
+            environ["PAPERCITE_ARXIV_DELAY"] = str(arxiv_delay)
+        services = (
+            ("PAPERCITE_GITHUB_API", github_api),
+            ("PAPERCITE_HF_ENDPOINT", hf_endpoint),
+            ("PAPERCITE_ARXIV_API", arxiv_api),
+        )
+        for name, value in services:
             if value:
                 if not value.startswith(("http://", "https://")):
                     raise click.BadParameter(f"{value!r} is not an http(s) URL", param_hint=name)
@@ -206,6 +215,20 @@ def network_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Hugging Face Hub [env PAPERCITE_HF_ENDPOINT or HF_ENDPOINT; default https://huggingface.co]. "
             "HF_TOKEN is sent there, and nowhere else.",
         ),
+        click.option(
+            "--arxiv-api",
+            metavar="URL",
+            envvar="PAPERCITE_ARXIV_API",
+            help="arXiv API [env PAPERCITE_ARXIV_API; default https://export.arxiv.org/api/query].",
+        ),
+        click.option(
+            "--arxiv-delay",
+            type=click.FloatRange(min=0),
+            default=None,
+            envvar="PAPERCITE_ARXIV_DELAY",
+            metavar="SECONDS",
+            help="Seconds between requests to arXiv [default 3, as arXiv asks].",
+        ),
     ]
     wrapped: Callable[..., Any] = with_request
     for decorator in reversed(decorators):
@@ -218,6 +241,8 @@ class EnrichRequest:
     names: tuple[str, ...]
     net: NetRequest
     update_links: bool = False
+    complete_authors: bool = False
+    explain: bool = False
 
 
 @contextlib.contextmanager
@@ -276,7 +301,16 @@ class App:
 
             self.http = ctx.with_resource(HttpClient(request.net.settings, warn=self.diagnostics.warn))
         progress = ctx.with_resource(_progress_bar()) if sys.stderr.isatty() else _NO_PROGRESS
-        enrich_ctx = EnrichContext(self.diagnostics, request.net.environ, self.http, progress, request.update_links)
+        enrich_ctx = EnrichContext(
+            self.diagnostics,
+            request.net.environ,
+            self.http,
+            progress,
+            update_links=request.update_links,
+            complete_authors=request.complete_authors,
+            explain=request.explain,
+            note=lambda line: click.echo(f"papercite: {line}", err=True),
+        )
         return enrich(records, enrichers, enrich_ctx)
 
     def finish(self, strict: bool) -> None:
@@ -415,13 +449,29 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         "enrich_names",
         multiple=True,
         metavar="NAME[,NAME...]",
-        help="Run enrichers on the records first: github, hf (link health; problems are reported as warnings), "
-        "or a plugin's.",
+        help="Run enrichers on the records first: arxiv (identifiers), github, hf (link health; problems are "
+        "reported as warnings), or a plugin's.",
     )
     @click.option(
         "--update-links",
         is_flag=True,
         help="With --enrich github/hf: replace a moved link by its new URL in the output.",
+    )
+    @click.option(
+        "--complete-authors",
+        is_flag=True,
+        help="With --enrich arxiv: the full author list from arXiv in place of 'et al.'.",
+    )
+    @click.option(
+        "--explain",
+        is_flag=True,
+        help="With --enrich arxiv: print each record's candidates, their scores and why one was taken or none.",
+    )
+    @click.option(
+        "--prefer-published",
+        is_flag=True,
+        help="Cite the published version (journal or proceedings, with its DOI) when arXiv knows one; "
+        "the arXiv id stays as eprint.",
     )
     @network_options
     @click.pass_obj
@@ -437,6 +487,9 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         merge_into: str | None,
         enrich_names: tuple[str, ...],
         update_links: bool,
+        complete_authors: bool,
+        explain: bool,
+        prefer_published: bool,
         net: NetRequest,
     ) -> None:
         """Convert inputs to a citation format.
@@ -452,6 +505,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
           papercite export refs.bib --to ris -o refs.ris
           papercite export refs.json --to text --style ieee
           papercite export listing.txt --to bibtex --enrich github,hf --update-links
+          papercite export listing.txt --to bibtex --enrich arxiv --complete-authors
         """
         try:
             check_pattern(key_pattern)
@@ -462,9 +516,11 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
                 style_path(style)
             except StyleError as exc:
                 raise click.BadParameter(str(exc), param_hint="--style") from None
-        options = ExportOptions(key_pattern=key_pattern, profile=profile, ascii=ascii, style=style)
+        options = ExportOptions(
+            key_pattern=key_pattern, profile=profile, ascii=ascii, style=style, prefer_published=prefer_published
+        )
         names = tuple(name.strip() for value in enrich_names for name in value.split(",") if name.strip())
-        enrichment = EnrichRequest(names, net, update_links) if names else None
+        enrichment = EnrichRequest(names, net, update_links, complete_authors, explain) if names else None
         if merge_into is not None:
             _run_merge(app, read, output, to, options, merge_into, enrichment)
         else:

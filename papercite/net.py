@@ -219,6 +219,8 @@ class HttpClient:
         self._caps: dict[str, threading.BoundedSemaphore] = {}
         self._blocked: dict[str, float] = {}  # origin -> epoch seconds of its rate-limit reset
         self._env: dict[str, dict[str, Any]] = {}
+        self._paces: dict[str, float] = {}  # origin -> seconds between requests
+        self._next: dict[str, float] = {}  # origin -> monotonic time its next request may start
         self._lock = threading.Lock()
         self._session = self._open_session()
 
@@ -301,6 +303,24 @@ class HttpClient:
         with self._lock:
             self._caps[origin(base_url)] = threading.BoundedSemaphore(max(1, requests_in_flight))
 
+    def pace(self, base_url: str, seconds: float) -> None:
+        """Leave at least ``seconds`` between requests to the origin of ``base_url`` (answers
+        from the cache do not count): arXiv asks for one request every 3 seconds."""
+        with self._lock:
+            self._paces[origin(base_url)] = seconds
+
+    def _keep_pace(self, url: str) -> None:
+        host = origin(url)
+        interval = self._paces.get(host)
+        if not interval:
+            return
+        with self._lock:
+            start = max(time.monotonic(), self._next.get(host, 0.0))
+            self._next[host] = start + interval
+        wait = start - time.monotonic()
+        if wait > 0:
+            self._sleep(wait)
+
     def capacity(self, base_url: str) -> int:
         """How many requests the origin of ``base_url`` takes at once."""
         slot = self._caps.get(origin(base_url))
@@ -335,11 +355,13 @@ class HttpClient:
         kwargs: dict[str, Any] = {"timeout": self.settings.timeout, "allow_redirects": False, **self._environment(url)}
         cache = getattr(session, "cache", None)
         if cache is None:
+            self._keep_pace(url)
             return session.send(request, **kwargs)
         cached = cache.get_response(cache.create_key(request))
         # Permanent redirects are cacheable for good (GitHub's point at a stable repository id).
         if cached is not None and (cached.status_code in (301, 308) or self._fresh(cached)):
             return cached
+        self._keep_pace(url)
         return session.send(request, refresh=True, **kwargs)
 
     def _environment(self, url: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 
 from papercite.cli import make_cli
 
-from standins import GitHubAPI, HubAPI
+from standins import ArxivAPI, GitHubAPI, HubAPI
 
 
 def _server() -> Iterator[HTTPServer]:
@@ -26,6 +26,14 @@ def _server() -> Iterator[HTTPServer]:
 
 github_server = pytest.fixture(scope="session")(_server)
 hub_server = pytest.fixture(scope="session")(_server)
+arxiv_server = pytest.fixture(scope="session")(_server)
+
+
+@pytest.fixture
+def arxiv(arxiv_server: HTTPServer) -> Iterator[ArxivAPI]:
+    arxiv_server.clear()
+    yield ArxivAPI(arxiv_server)
+    arxiv_server.clear()
 
 
 @pytest.fixture
@@ -57,6 +65,8 @@ class Checker:
             "GH_TOKEN": None,
             "HF_TOKEN": None,
             "HUGGING_FACE_HUB_TOKEN": None,
+            "PAPERCITE_ARXIV_API": "http://127.0.0.1:9/no-arxiv-here",  # tests that use arXiv set theirs
+            "PAPERCITE_ARXIV_DELAY": "0",
         }
 
     def run(self, *args: str, input: str | None = None, **env: str | None) -> Result:

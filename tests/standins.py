@@ -292,3 +292,100 @@ class HubAPI(StandIn):
             return Response(status=304, headers={"ETag": etag})
         return json_response(data, 200, {"ETag": etag, "RateLimit": '"api";r=999;t=200',
                                          "RateLimit-Policy": '"fixed window";"api";q=1000;w=300'})
+
+
+@dataclass
+class Paper:
+    """One arXiv entry of the stand-in's world."""
+
+    arxiv_id: str
+    title: str
+    authors: list[str]
+    published: str  # YYYY-MM-DD of the first version
+    category: str = "cs.CL"
+    version: int = 1
+    doi: str | None = None
+    journal_ref: str | None = None
+    summary: str = "An abstract."
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+
+
+class ArxivAPI(StandIn):
+    """``/api/query`` with ``search_query`` (``ti:"..."`` clauses OR-ed) or ``id_list``, answering
+    in arXiv's Atom format: ids with versions, titles broken over lines with double spaces."""
+
+    api_paths = ("/api/",)
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.papers: list[Paper] = []
+        super().__init__(server)
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.url}/api/query"
+
+    def add(self, *papers: Paper) -> None:
+        self.papers.extend(papers)
+
+    def answer(self, request: Request) -> Response:
+        if request.path != "/api/query":
+            return Response("not found", 404)
+        ids = [i for i in request.args.get("id_list", "").split(",") if i]
+        query = request.args.get("search_query", "")
+        if ids:
+            found = [p for i in ids for p in self.papers if p.arxiv_id == i.split("v")[0]]
+        else:
+            phrases = [_words(p) for p in re.findall(r'ti:"([^"]*)"', query)]
+
+            def relevance(paper: Paper) -> float:
+                title = _words(paper.title)
+                return max((sum(w in title for w in ph) / len(ph) for ph in phrases if ph), default=0.0)
+
+            # like a search engine: near-twins come back too (most of the words are there), best first
+            found = sorted((p for p in self.papers if relevance(p) >= 0.6), key=relevance, reverse=True)
+        limit = int(request.args.get("max_results", "10"))
+        return Response(self.feed(found[:limit]), 200, content_type="application/atom+xml; charset=utf-8")
+
+    @staticmethod
+    def feed(papers: list[Paper]) -> str:
+        from xml.sax.saxutils import escape
+
+        entries = []
+        for p in papers:
+            words = p.title.split(" ")
+            cut = max(1, len(words) // 2)
+            title = " ".join(words[:cut]) + "\n  " + " ".join(words[cut:])  # as arXiv wraps them
+            extra = ""
+            if p.doi:
+                extra += f'\n    <arxiv:doi xmlns:arxiv="http://arxiv.org/schemas/atom">{escape(p.doi)}</arxiv:doi>'
+            if p.journal_ref:
+                extra += (f'\n    <arxiv:journal_ref xmlns:arxiv="http://arxiv.org/schemas/atom">'
+                          f"{escape(p.journal_ref)}</arxiv:journal_ref>")
+            authors = "".join(f"\n    <author>\n      <name>{escape(a)}</name>\n    </author>" for a in p.authors)
+            entries.append(f"""  <entry>
+    <id>http://arxiv.org/abs/{p.arxiv_id}v{p.version}</id>
+    <updated>{p.published}T17:59:01Z</updated>
+    <published>{p.published}T17:59:01Z</published>
+    <title>{escape(title)}</title>
+    <summary>  {escape(p.summary)}
+</summary>{authors}{extra}
+    <link href="http://arxiv.org/abs/{p.arxiv_id}v{p.version}" rel="alternate" type="text/html"/>
+    <link title="pdf" href="http://arxiv.org/pdf/{p.arxiv_id}v{p.version}" rel="related" type="application/pdf"/>
+    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="{p.category}" scheme="http://arxiv.org/schemas/atom"/>
+    <category term="{p.category}" scheme="http://arxiv.org/schemas/atom"/>
+  </entry>
+""")
+        return f"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <link href="http://arxiv.org/api/query" rel="self" type="application/atom+xml"/>
+  <title type="html">ArXiv Query</title>
+  <id>http://arxiv.org/api/stand-in</id>
+  <updated>2026-11-28T00:00:00-05:00</updated>
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{len(papers)}</opensearch:totalResults>
+  <opensearch:startIndex xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0</opensearch:startIndex>
+  <opensearch:itemsPerPage xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">{len(papers)}</opensearch:itemsPerPage>
+{"".join(entries)}</feed>
+"""

@@ -309,6 +309,38 @@ EXPECTED = [
     ),
 ]
 
+# The arXiv identifier of each record (by its header line), copied by hand from
+# the papers' own pages (arxiv.org/abs/..., or the authors' repositories and
+# citations where those link it).
+ARXIV_IDS = {
+    1: "2308.03688",  # AgentBench
+    4: "2210.02414",  # GLM-130B
+    7: "2308.14508",  # LongBench
+    10: "2306.07906",  # WebGLM
+    13: "2408.06327",  # VisualAgentBench
+    16: "2602.15763",  # GLM-5
+    19: "2409.13729",  # MathGLM-Vision
+    22: "2409.13730",  # VisScience
+    25: "2603.12201",  # IndexCache
+    28: "2412.02612",  # GLM-4-Voice
+    31: "2508.06471",  # GLM-4.5
+    34: "2404.02893",  # ChatGLM-Math
+    37: "2507.01006",  # GLM-4.5V and GLM-4.1V-Thinking
+    40: "2401.07950",  # SciInstruct (first posted as SciGLM)
+    43: "2501.10132",  # ComplexFuncBench
+    46: "2406.12793",  # ChatGLM: A Family of Large Language Models
+    49: "2110.07602",  # P-Tuning v2
+    52: "1906.05489",  # CogKR
+    55: "2403.15796",  # Emergent abilities from the loss perspective
+    58: "2411.17607",  # Scaling speech-text pre-training
+    61: "2404.00934",  # ChatGLM-RLHF
+    64: "2412.06000",  # Does RLHF Scale?
+    67: "2103.10385",  # GPT Understands, Too
+    70: "2103.10360",  # GLM
+    73: "1911.08054",  # Policy-gradient training of fair and unbiased ranking functions
+    76: "1906.00391",  # Sequential scenario-specific meta learner
+}
+
 
 @pytest.fixture(scope="module")
 def parsed():

@@ -34,6 +34,7 @@ BUILTIN_PLUGINS = (
     "papercite.exporters.references",
     "papercite.enrichers.github",
     "papercite.enrichers.huggingface",
+    "papercite.enrichers.arxiv",
 )
 
 

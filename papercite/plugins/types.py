@@ -52,6 +52,7 @@ class ExportOptions:
     ascii: bool | None = None
     taken_keys: frozenset[str] = frozenset()
     style: str = "apa"
+    prefer_published: bool = False  # cite the journal/proceedings version when the record knows one
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,10 @@ class EnrichContext:
     plugin reads them from here, never from ``os.environ``, so that tests can
     point it at a stand-in server. ``http`` is the run's shared HTTP client
     (cache, retries, per-host limits); ``None`` when the run is offline.
-    ``update_links`` asks link checkers to replace a moved link by its target.
+    ``update_links`` asks link checkers to replace a moved link by its target;
+    ``complete_authors`` asks for full author lists in place of "et al.";
+    ``explain`` for the reasons of each decision, given to ``note`` (which
+    prints a line on standard error; problems go to ``diagnostics``).
     """
 
     diagnostics: Diagnostics
@@ -95,6 +99,9 @@ class EnrichContext:
     http: HttpClient | None = None
     progress: Progress = field(default_factory=_NoProgress)
     update_links: bool = False
+    complete_authors: bool = False
+    explain: bool = False
+    note: Callable[[str], None] = lambda line: None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,251 @@
+"""The ``arxiv`` enricher: give each record its arXiv identifier, or verify the one it has.
+
+Records without an id are looked up by title, ten to a query (``ti:"..."``
+clauses OR-ed together); records with one are verified with ``id_list``, a
+hundred to a query. Each record is then decided on its own against every
+entry its query returned (:mod:`papercite.matching`): an id is filled only
+when exactly one entry agrees on title, authors and date. arXiv asks for one
+request every 3 seconds on one connection: that is the default pace
+(``--arxiv-delay``), and every answer is cached like the link checks.
+
+Only well-formed values are taken from the feed (an id, a category, a DOI,
+one-line text), so nothing arXiv returns can add fields or lines to an output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as _dt
+import itertools
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from papercite import arxiv as arxiv_ids
+from papercite.matching import Decision, Entry, assess, decide, words
+from papercite.model import Paper
+from papercite.names import parse_name
+from papercite.plugins.hookspecs import hookimpl
+from papercite.plugins.types import EnrichContext, Enricher
+
+API = "https://export.arxiv.org/api/query"
+DELAY = 3.0  # seconds between requests, as arXiv asks
+TITLES_PER_QUERY = 10
+RESULTS_PER_TITLE = 10  # entries asked for per title (the title itself, and its near-twins)
+IDS_PER_QUERY = 100
+WINDOW = 200  # records read ahead
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_ARXIV = "{http://arxiv.org/schemas/atom}"
+_CATEGORY = re.compile(r"[a-z-]+(?:\.[A-Za-z-]+)?")
+_DOI = re.compile(r"10\.\d{4,9}/[^\s{}\"\\<>]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+class FeedError(Exception):
+    """The answer is not a usable Atom feed."""
+
+
+def api_url(environ: Any) -> str:
+    return environ.get("PAPERCITE_ARXIV_API") or API
+
+
+def delay(environ: Any) -> float:
+    try:
+        return max(0.0, float(environ.get("PAPERCITE_ARXIV_DELAY", DELAY)))
+    except ValueError:
+        return DELAY
+
+
+# -- the feed ---------------------------------------------------------------------
+
+
+def _line(text: str | None, limit: int = 500) -> str:
+    """One line of plain text: control characters and line breaks become spaces."""
+    return " ".join(_CONTROL.sub(" ", text or "").split())[:limit]
+
+
+def parse_feed(body: bytes) -> list[Entry]:
+    """The entries of an arXiv API answer; :class:`FeedError` if it is not one."""
+    try:
+        root = ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise FeedError(f"unreadable answer from arXiv ({exc})") from None
+    if root.tag != f"{_ATOM}feed":
+        raise FeedError(f"not an Atom feed (root element {root.tag!r})")
+    entries = []
+    for node in root.iter(f"{_ATOM}entry"):
+        raw_id = _line(node.findtext(f"{_ATOM}id"))
+        if "/api/errors" in raw_id:
+            raise FeedError(f"arXiv says: {_line(node.findtext(f'{_ATOM}summary'), 200)}")
+        m = re.search(r"arxiv\.org/abs/(.+)$", raw_id)
+        arxiv_id = arxiv_ids.id_in(m.group(1)) if m else None
+        if not arxiv_id or not arxiv_ids.ID.fullmatch(m.group(1) if m else ""):
+            continue  # not an entry we can cite
+        published = None
+        with contextlib.suppress(ValueError):
+            published = _dt.date.fromisoformat(_line(node.findtext(f"{_ATOM}published"))[:10])
+        primary = node.find(f"{_ARXIV}primary_category")
+        category = primary.get("term", "") if primary is not None else ""
+        doi = _line(node.findtext(f"{_ARXIV}doi"), 200)
+        entries.append(
+            Entry(
+                arxiv_id=arxiv_id,
+                title=_line(node.findtext(f"{_ATOM}title"), 1000),
+                authors=tuple(_line(a.findtext(f"{_ATOM}name"), 200) for a in node.iter(f"{_ATOM}author")),
+                published=published,
+                primary_category=category if _CATEGORY.fullmatch(category) else None,
+                doi=doi if _DOI.fullmatch(doi) else None,
+                journal_ref=_line(node.findtext(f"{_ARXIV}journal_ref"), 300) or None,
+            )
+        )
+    return entries
+
+
+# -- asking arXiv -----------------------------------------------------------------
+
+
+def search_query(papers: Sequence[Paper]) -> str:
+    """``ti:"w1 w2 ..." OR ti:"..."``: words only, so no title can change the query's syntax."""
+    return " OR ".join(f'ti:"{" ".join(words(p.title_text))}"' for p in papers)
+
+
+def _ask(ctx: EnrichContext, params: dict[str, str]) -> list[Entry]:
+    assert ctx.http is not None
+    url = f"{api_url(ctx.environ)}?{urlencode(params, quote_via=quote)}"
+    answer = ctx.http.get(url)
+    if answer.status != 200:
+        raise FeedError(f"arXiv answered HTTP {answer.status}")
+    return parse_feed(answer.body)
+
+
+# -- the enricher -----------------------------------------------------------------
+
+
+def filled(paper: Paper, entry: Entry, complete_authors: bool) -> Paper:
+    """``paper`` with what ``entry`` adds; what the record already has is kept."""
+    changes: dict[str, Any] = {"arxiv_id": entry.arxiv_id}
+    if not paper.category and entry.primary_category:
+        changes["category"] = entry.primary_category
+    if entry.doi and not paper.published_doi:
+        changes["published_doi"] = entry.doi
+    if entry.journal_ref and not paper.journal_ref:
+        changes["journal_ref"] = entry.journal_ref
+    if complete_authors and paper.et_al and len(entry.authors) > len(paper.authors):
+        rest = [parse_name(name) for name in entry.authors[len(paper.authors) :]]
+        if all(shape is not None for shape in rest):
+            changes["authors"] = paper.authors + tuple(shape.author for shape in rest if shape is not None)
+            changes["et_al"] = False
+    return dataclasses.replace(paper, **changes)
+
+
+def enrich(records: Iterable[Paper], ctx: EnrichContext) -> Iterator[Paper]:
+    if ctx.http is None:  # offline: nothing is asked
+        yield from records
+        return
+    api = api_url(ctx.environ)
+    ctx.http.cap(api, 1)
+    ctx.http.pace(api, delay(ctx.environ))
+    tally: Counter[str] = Counter()
+    it = iter(records)
+    while window := list(itertools.islice(it, WINDOW)):
+        ctx.progress.add_total(len(window))
+        done: dict[int, Paper] = {}
+        known = [(i, p) for i, p in enumerate(window) if p.arxiv_id]
+        unknown = [(i, p) for i, p in enumerate(window) if not p.arxiv_id and words(p.title_text)]
+        for batch in _batches(known, IDS_PER_QUERY):
+            ids = ",".join(p.arxiv_id or "" for _, p in batch)
+            entries = _entries(ctx, {"id_list": ids, "max_results": str(len(batch))}, batch, tally)
+            for i, paper in batch:
+                done[i] = _verified(paper, entries, ctx, tally) if entries is not None else paper
+                ctx.progress.advance()
+        for batch in _batches(unknown, TITLES_PER_QUERY):
+            entries = _search(ctx, batch, tally)
+            if entries is not None and len(entries) >= RESULTS_PER_TITLE * len(batch) and len(batch) > 1:
+                # A full page may have cut off a record's entry: ask for each record on its own.
+                entries = [e for one in _batches(batch, 1) for e in (_search(ctx, one, tally) or [])]
+            for i, paper in batch:
+                done[i] = _matched(paper, entries, ctx, tally) if entries is not None else paper
+                ctx.progress.advance()
+        for i, paper in enumerate(window):
+            if i not in done:
+                ctx.progress.advance()
+            yield done.get(i, paper)
+    parts = [f"{tally[k]} {k}" for k in ("filled", "verified", "left empty", "not verified") if tally[k]]
+    ctx.note(f"arxiv: {', '.join(parts) or 'nothing to do'}")
+
+
+def _search(ctx: EnrichContext, batch: list[tuple[int, Paper]], tally: Counter[str]) -> list[Entry] | None:
+    query = {"search_query": search_query([p for _, p in batch]), "max_results": str(RESULTS_PER_TITLE * len(batch))}
+    return _entries(ctx, query, batch, tally)
+
+
+def _batches(items: list[tuple[int, Paper]], size: int) -> Iterator[list[tuple[int, Paper]]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _entries(
+    ctx: EnrichContext, params: dict[str, str], batch: list[tuple[int, Paper]], tally: Counter[str]
+) -> list[Entry] | None:
+    """The entries of one query; None (each record warned about) when arXiv could not be asked."""
+    from papercite.net import ServiceError
+
+    try:
+        return _ask(ctx, params)
+    except (ServiceError, FeedError) as exc:
+        detail = exc.detail if isinstance(exc, ServiceError) else str(exc)
+        for _, paper in batch:
+            tally["left empty" if not paper.arxiv_id else "not verified"] += 1
+            ctx.diagnostics.warn(paper.source or "-", f"arxiv: not looked up: {detail}")
+        return None
+
+
+def _explain(ctx: EnrichContext, paper: Paper, decision: Decision) -> None:
+    if ctx.explain:
+        where = paper.source or "-"
+        ctx.note(f"{where}: arxiv: {paper.title_text!r}: {decision.reason}")
+        for assessment in decision.assessments[:5]:
+            ctx.note(f"{where}:   candidate {assessment.explain()}")
+
+
+def _matched(paper: Paper, entries: list[Entry], ctx: EnrichContext, tally: Counter[str]) -> Paper:
+    decision = decide(paper, entries)
+    _explain(ctx, paper, decision)
+    if decision.match is None:
+        tally["left empty"] += 1
+        ctx.diagnostics.warn(paper.source or "-", f"arxiv: no id: {decision.reason}")
+        return paper
+    tally["filled"] += 1
+    return filled(paper, decision.match, ctx.complete_authors)
+
+
+def _verified(paper: Paper, entries: list[Entry], ctx: EnrichContext, tally: Counter[str]) -> Paper:
+    entry = next((e for e in entries if e.arxiv_id == paper.arxiv_id), None)
+    if entry is None:
+        tally["not verified"] += 1
+        ctx.diagnostics.warn(paper.source or "-", f"arxiv: {paper.arxiv_id} is not on arXiv; kept as given")
+        return paper
+    assessment = assess(paper, entry)
+    _explain(ctx, paper, Decision(entry if assessment.accepted else None, assessment.explain(), (assessment,)))
+    if not assessment.accepted:
+        tally["not verified"] += 1
+        failed = "; ".join(f"{c.name}: {c.detail}" for c in assessment.checks if not c.ok)
+        ctx.diagnostics.warn(
+            paper.source or "-", f"arxiv: {paper.arxiv_id} does not look like this record ({failed}); kept as given"
+        )
+        return paper
+    tally["verified"] += 1
+    return filled(paper, entry, ctx.complete_authors)
+
+
+@hookimpl
+def papercite_enrichers() -> Iterable[Enricher]:
+    yield Enricher(
+        "arxiv",
+        enrich,
+        "Fill in arXiv identifiers (title, authors and date must all agree) and verify the ones given",
+    )

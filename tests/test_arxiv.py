@@ -1,0 +1,309 @@
+"""The arXiv enricher, against a stand-in that answers in arXiv's Atom format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from test_listing_fixture import ARXIV_IDS, EXPECTED, FIXTURE
+from werkzeug import Response
+
+from papercite.matching import Entry, decide
+from papercite.model import Group, Paper, Person
+from papercite.net import HttpClient, HttpSettings
+
+from conftest import Checker
+from standins import ArxivAPI, slow
+from standins import Paper as ArxivPaper
+
+AS_OF = "2026-11-27"
+
+
+def truth() -> list[ArxivPaper]:
+    """The fixture's papers as arXiv lists them (more authors where the listing says et al.)."""
+    papers = []
+    for line, category, date, _, title, authors, et_al, *_ in EXPECTED:
+        names = [a.display for a in authors] + (["Yuxiao Dong", "Jie Tang"] if et_al else [])
+        papers.append(ArxivPaper(ARXIV_IDS[line], title, names, date, category, version=2))
+    return papers
+
+
+def twins(paper: ArxivPaper, k: int) -> list[ArxivPaper]:
+    """Distractors a careless matcher would take: near-identical titles, the same title by
+    others or years apart, a sequel, a survey with the same subtitle."""
+    date = dt.date.fromisoformat(paper.published)
+    head, _, tail = paper.title.partition(":")
+    first, _, rest = head.partition(" ")
+
+    def fake(i: int, title: str, authors: list[str], when: dt.date) -> ArxivPaper:
+        return ArxivPaper(f"{when:%y%m}.{90000 + 10 * k + i:05d}", title, authors, when.isoformat(), paper.category)
+
+    later, earlier = date + dt.timedelta(days=400), date - dt.timedelta(days=800)
+    return [
+        fake(1, f"{first}V {rest}{':' if tail else ''}{tail}".replace("  ", " "), paper.authors, date),
+        fake(2, f"Visual{first} {rest}{':' if tail else ''}{tail}".replace("  ", " "), paper.authors, date),
+        fake(3, f"{head} v2{':' + tail if tail else ''}", paper.authors, later),
+        fake(4, paper.title, ["Someone Else", "Another Person"], date),
+        fake(5, paper.title, paper.authors, earlier),
+        fake(6, f"A Survey of{tail or ' ' + paper.title}", [*paper.authors[:1], "Ada Lovelace"], date),
+    ]
+
+
+def distractors() -> list[ArxivPaper]:
+    return [twin for k, paper in enumerate(truth()) for twin in twins(paper, k)]
+
+
+def export(checker: Checker, arxiv: ArxivAPI, *args: str, source: str = str(FIXTURE), **env: str | None):
+    return checker.run(
+        "export", source, "--to", "bibtex", "--as-of", AS_OF, "--enrich", "arxiv", *args,
+        PAPERCITE_ARXIV_API=arxiv.query_url, **env,
+    )
+
+
+def eprints(bib: str) -> list[str | None]:
+    library = bibtexparser.parse_string(bib)
+    return [e.fields_dict["eprint"].value if "eprint" in e.fields_dict else None for e in library.entries]
+
+
+# -- the fixture ------------------------------------------------------------------
+
+
+def test_every_fixture_record_gets_its_true_id_among_distractors(checker: Checker, arxiv: ArxivAPI) -> None:
+    arxiv.add(*distractors(), *truth())
+    result = export(checker, arxiv)
+    assert result.exit_code == 0, result.stderr
+    assert eprints(result.stdout) == [ARXIV_IDS[e[0]] for e in EXPECTED]
+    assert len(arxiv.log) <= math.ceil(26 / 10) + 1
+    assert "arxiv: 26 filled" in result.stderr
+    assert ": warning:" not in result.stderr
+    # the arXiv DOI and URL follow from the id
+    assert "doi = {10.48550/arXiv.2308.03688}" in result.stdout
+    assert "url = {https://arxiv.org/abs/2308.03688}" in result.stdout
+    # a second run asks nothing
+    again = export(checker, arxiv)
+    assert again.stdout == result.stdout
+    assert len(arxiv.log) <= math.ceil(26 / 10) + 1
+    assert "0 requests" in again.stderr
+
+
+def test_no_fixture_record_gets_an_id_when_its_entry_is_absent(checker: Checker, arxiv: ArxivAPI) -> None:
+    arxiv.add(*distractors())
+    result = export(checker, arxiv)
+    assert result.exit_code == 0
+    assert eprints(result.stdout) == [None] * 26
+    assert result.stderr.count("warning: arxiv: no id: closest is") == 26
+    assert "arxiv: 26 left empty" in result.stderr
+
+
+def test_without_any_candidate_the_reason_is_given(checker: Checker, arxiv: ArxivAPI) -> None:
+    result = export(checker, arxiv)
+    assert eprints(result.stdout) == [None] * 26
+    assert f"{FIXTURE}:1: warning: arxiv: no id: arXiv has no entry with this title" in result.stderr
+
+
+def test_explain_prints_candidates_and_why(checker: Checker, arxiv: ArxivAPI) -> None:
+    arxiv.add(*distractors(), *truth())
+    result = export(checker, arxiv, "--explain")
+    lines = [line for line in result.stderr.splitlines() if f"{FIXTURE}:31:" in line]
+    assert "GLM-4.5: Agentic, Reasoning, and Coding (ARC) Foundation Models" in lines[0]
+    assert any("candidate 2508.06471 (100% title) fits" in line for line in lines)
+    assert any("rejected - title NO: differs: '5' vs '5v'" in line for line in lines)
+
+
+# -- deciding ---------------------------------------------------------------------
+
+
+def record(title: str, *authors: Person | Group, date: str = "2025-08-08", et_al: bool = False) -> Paper:
+    return Paper(title=title, authors=authors, et_al=et_al, date=dt.date.fromisoformat(date))
+
+
+def entry(arxiv_id: str, title: str, *authors: str, published: str = "2025-08-08") -> Entry:
+    return Entry(arxiv_id, title, authors, dt.date.fromisoformat(published))
+
+
+ZENG = Person("Aohan", "Zeng")
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        ("GLM-4.5: Agentic, Reasoning, and Coding (ARC) Foundation Models",
+         "GLM-4.5V: Agentic, Reasoning, and Coding (ARC) Foundation Models"),
+        ("AgentBench: Evaluating LLMs as Agents", "VisualAgentBench: Evaluating LLMs as Agents"),
+        ("P-Tuning: Prompt Tuning Can Be Comparable to Fine-tuning", "P-Tuning v2: Prompt Tuning Can Be Comparable to Fine-tuning"),
+        ("Scaling Laws for Agents", "A Survey of Scaling Laws for Agents"),
+        ("GLM-130B: An Open Bilingual Pre-trained Model", "GLM-130B: An Open Bilingual Pre-trained Model Card"),
+        ("Learning to Rank in 2019", "Learning to Rank in 2020"),
+    ],
+)
+def test_near_twins_are_never_taken(ours: str, theirs: str) -> None:
+    decision = decide(record(ours, ZENG), [entry("2508.00001", theirs, "Aohan Zeng")])
+    assert decision.match is None
+    assert "title: differs" in decision.reason
+
+
+GLM130B = "GLM-130B: An Open Bilingual Pre-trained Model"
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (GLM130B, "GLM-130B: an open bilingual pre-trained model"),
+        (GLM130B, "GLM-130B: An Open Bilingual Pretrained Model"),
+        (GLM130B, "GLM-130B: An Open Bilingual Pre-Trained  Model"),
+        (GLM130B, "GLM-130B: Open Bilingual Pre-trained Model"),
+        (GLM130B, r"{GLM-130B}: An Open Bilingual Pre-trained \emph{Model}"),
+        ("Modelling Colour with Optimisation", "Modeling Color with Optimization"),
+    ],
+)
+def test_harmless_title_differences_are_accepted(ours: str, theirs: str) -> None:
+    paper = record(ours, ZENG, date="2022-10-05")
+    assert decide(paper, [entry("2210.02414", theirs, "Aohan Zeng", published="2022-10-05")]).match is not None
+
+
+def test_authors_must_agree() -> None:
+    ours = record("A Title Here", ZENG, Person("Xin", "Lv"), et_al=True)
+    assert decide(ours, [entry("2508.1", "A Title Here", "Aohan Zeng", "Xin Lv", "Jie Tang")]).match is not None
+    wrong = decide(ours, [entry("2508.1", "A Title Here", "Aohan Zeng", "Bin Xu", "Jie Tang")])
+    assert wrong.match is None and "author 2 is 'Bin Xu'" in wrong.reason
+    short = decide(record("A Title Here", ZENG), [entry("2508.1", "A Title Here", "Aohan Zeng", "Xin Lv")])
+    assert short.match is None and "no et al." in short.reason
+    team = record("A Title Here", Group("GLM-4. 5 Team"), ZENG, et_al=True)
+    assert decide(team, [entry("2508.1", "A Title Here", "GLM-4.5 Team", "Aohan Zeng", "Xin Lv")]).match
+    particles = record("A Title Here", Person("Vincent", "van der Berg"))
+    assert decide(particles, [entry("2508.1", "A Title Here", "Vincent van der Berg")]).match
+    accents = record("A Title Here", Person("Łukasz", "Kaiser"))
+    assert decide(accents, [entry("2508.1", "A Title Here", "Lukasz Kaiser")]).match
+
+
+def test_date_is_strong_evidence_with_room_for_moderation() -> None:
+    ours = record("A Title Here", ZENG, date="2025-08-08")
+    assert decide(ours, [entry("2508.1", "A Title Here", "Aohan Zeng", published="2025-08-09")]).match
+    held = decide(ours, [entry("2509.1", "A Title Here", "Aohan Zeng", published="2025-09-20")])
+    assert held.match is not None and "moderation" in held.reason
+    assert decide(ours, [entry("2601.1", "A Title Here", "Aohan Zeng", published="2026-01-20")]).match is None
+    assert decide(ours, [entry("2507.1", "A Title Here", "Aohan Zeng", published="2025-07-20")]).match is None
+
+
+def test_two_that_fit_equally_are_ambiguous() -> None:
+    ours = record("A Title Here", ZENG, date="2025-08-08")
+    decision = decide(ours, [entry("2508.1", "A Title Here", "Aohan Zeng", published="2025-08-20"),
+                             entry("2508.2", "A Title Here", "Aohan Zeng", published="2025-08-21")])
+    assert decision.match is None and "fit equally" in decision.reason
+    exact = decide(ours, [entry("2508.1", "A Title Here", "Aohan Zeng", published="2025-08-08"),
+                          entry("2509.2", "A Title Here", "Aohan Zeng", published="2025-09-21")])
+    assert exact.match is not None and exact.match.arxiv_id == "2508.1"
+
+
+# -- ids the input already has ----------------------------------------------------
+
+
+BIB = """@misc{a,
+  title = {AgentBench: Evaluating LLMs as Agents},
+  author = {Liu, Xiao and Yu, Hao and Zhang, Hanchen and others},
+  year = {2023},
+  month = aug,
+  eprint = {2308.03688},
+  archivePrefix = {arXiv},
+}
+
+@misc{b,
+  title = {GLM-130B: An Open Bilingual Pre-trained Model},
+  author = {Zeng, Aohan and Liu, Xiao and Du, Zhengxiao and others},
+  year = {2022},
+  eprint = {2308.03688},
+  archivePrefix = {arXiv},
+}
+"""
+
+
+def test_known_ids_are_verified_not_overwritten(checker: Checker, arxiv: ArxivAPI, tmp_path: Path) -> None:
+    arxiv.add(*truth())
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB)
+    result = export(checker, arxiv, source=str(bib))
+    assert eprints(result.stdout) == ["2308.03688", "2308.03688"]  # the wrong one is kept, and reported
+    assert "primaryClass = {cs.AI}" in result.stdout.split("@misc{zeng")[0]  # filled on the verified one
+    assert f"{bib}:10: warning: arxiv: 2308.03688 does not look like this record (title: differs" in result.stderr
+    assert [(m, p) for m, p, _ in arxiv.log] == [("GET", "/api/query")]
+    assert arxiv.server.log[0][0].args["id_list"] == "2308.03688,2308.03688"  # verified with one id_list query
+
+
+# -- what the service may do ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (Response("<feed><entry>", 200, content_type="application/atom+xml"), "unreadable answer from arXiv"),
+        (Response("<html><body>Bad gateway</body></html>", 200, content_type="text/html"), "not an Atom feed"),
+        (Response(ArxivAPI.feed([]).replace("</feed>", "<entry><id>http://arxiv.org/api/errors#incorrect_id_format_for_1234</id>"
+                                        "<title>Error</title><summary>incorrect id format for 1234</summary></entry></feed>"), 200),
+         "arXiv says: incorrect id format for 1234"),
+    ],
+)
+def test_bad_answers_leave_ids_empty_with_a_warning(checker: Checker, arxiv: ArxivAPI, answer: Response, message: str) -> None:
+    arxiv.add(*truth())
+    arxiv.script("/api/query", answer)
+    result = export(checker, arxiv, "--no-cache")
+    assert result.exit_code == 0
+    ids = eprints(result.stdout)
+    assert ids[:10] == [None] * 10 and ids[10:] == [ARXIV_IDS[e[0]] for e in EXPECTED[10:]]
+    assert result.stderr.count(f"warning: arxiv: not looked up: {message}") == 10
+    assert "Traceback" not in result.output
+
+
+def test_503_then_success_and_timeouts(checker: Checker, arxiv: ArxivAPI) -> None:
+    arxiv.add(*truth())
+    arxiv.script("/api/query", Response("busy", 503, {"Retry-After": "0"}))
+    result = export(checker, arxiv, "--no-cache")
+    assert eprints(result.stdout) == [ARXIV_IDS[e[0]] for e in EXPECTED]
+    slowly = [slow(1.0, Response("", 200))] * 4
+    arxiv.script("/api/query", *slowly)
+    result = export(checker, arxiv, "--no-cache", "--timeout", "0.2")
+    assert eprints(result.stdout)[:10] == [None] * 10
+    assert "warning: arxiv: not looked up: no answer from" in result.stderr
+    assert result.exit_code == 0
+
+
+def test_nothing_in_a_feed_can_inject_into_the_output(checker: Checker, arxiv: ArxivAPI) -> None:
+    papers = truth()
+    evil = "}, note = {pwned},\n@misc{evil, title = {x}"
+    papers[0].journal_ref = evil
+    papers[0].doi = "10.1/x}\n@misc{evil2"
+    papers[0].authors = [*papers[0].authors, "Eve\n@misc{evil3, title={x}}"]
+    papers[0].category = "cs.AI}\n@misc{evil4"
+    arxiv.add(*papers)
+    result = export(checker, arxiv, "--complete-authors")
+    library = bibtexparser.parse_string(result.stdout)
+    assert len(library.entries) == 26 and not library.failed_blocks
+    assert "evil" not in {e.key for e in library.entries} and "pwned" not in [f.key for e in library.entries for f in e.fields]
+    assert "@misc{evil" not in result.stdout
+
+
+def test_complete_authors_replaces_et_al(checker: Checker, arxiv: ArxivAPI) -> None:
+    arxiv.add(*truth())
+    result = export(checker, arxiv, "--complete-authors")
+    first = bibtexparser.parse_string(result.stdout).entries[0]
+    assert first.fields_dict["author"].value == "Liu, Xiao and Yu, Hao and Zhang, Hanchen and Dong, Yuxiao and Tang, Jie"
+    plain = export(checker, arxiv)
+    assert bibtexparser.parse_string(plain.stdout).entries[0].fields_dict["author"].value.endswith("and others")
+
+
+def test_offline_asks_nothing(checker: Checker, arxiv: ArxivAPI) -> None:
+    result = export(checker, arxiv, "--offline")
+    assert result.exit_code == 0 and arxiv.log == []
+    assert eprints(result.stdout) == [None] * 26
+
+
+def test_requests_to_arxiv_keep_their_distance() -> None:
+    waits: list[float] = []
+    with HttpClient(HttpSettings(cache=False), sleep=waits.append) as http:
+        http.pace("http://127.0.0.1:9", 3.0)
+        for _ in range(3):
+            http._keep_pace("http://127.0.0.1:9/api/query")
+    # no time passes with this sleep: the requests are due 3 and 6 seconds after the first
+    assert [round(w) for w in waits] == [3, 6]
