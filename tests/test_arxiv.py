@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from pathlib import Path
 
 import bibtexparser
+import jsonschema
 import pytest
 from test_listing_fixture import ARXIV_IDS, EXPECTED, FIXTURE
 from werkzeug import Response
@@ -16,10 +18,12 @@ from papercite.model import Group, Paper, Person
 from papercite.net import HttpClient, HttpSettings
 
 from conftest import Checker
+from consumers import bibtex_and_pdflatex
 from standins import ArxivAPI, slow
 from standins import Paper as ArxivPaper
 
 AS_OF = "2026-11-27"
+SCHEMA = Path(__file__).parent.parent / "fixtures" / "schemas" / "csl-data.json"
 
 
 def truth() -> list[ArxivPaper]:
@@ -95,7 +99,7 @@ def test_no_fixture_record_gets_an_id_when_its_entry_is_absent(checker: Checker,
     assert result.exit_code == 0
     assert eprints(result.stdout) == [None] * 26
     assert result.stderr.count("warning: arxiv: no id: closest is") == 26
-    assert "arxiv: 26 left empty" in result.stderr
+    assert "arxiv: 26 left empty (26 no entry fits)" in result.stderr
 
 
 def test_without_any_candidate_the_reason_is_given(checker: Checker, arxiv: ArxivAPI) -> None:
@@ -307,3 +311,34 @@ def test_requests_to_arxiv_keep_their_distance() -> None:
             http._keep_pace("http://127.0.0.1:9/api/query")
     # no time passes with this sleep: the requests are due 3 and 6 seconds after the first
     assert [round(w) for w in waits] == [3, 6]
+
+
+def test_prefer_published_cites_the_published_version(checker: Checker, arxiv: ArxivAPI, tmp_path: Path) -> None:
+    papers = truth()
+    papers[0].journal_ref, papers[0].doi = "ICLR 2024", "10.5555/agentbench"  # proceedings
+    papers[2].journal_ref, papers[2].doi = "Journal of Long Things 12, 1-20 (2024)", "10.5555/longbench"
+    papers[3].doi = "10.5555/webglm"  # a DOI without a journal reference
+    arxiv.add(*papers)
+    preprints = bibtexparser.parse_string(export(checker, arxiv).stdout).entries
+    assert [e.entry_type for e in preprints[:4]] == ["misc"] * 4  # recorded, but the preprint is cited
+    assert preprints[0].fields_dict["doi"].value == "10.48550/arXiv.2308.03688"
+    result = export(checker, arxiv, "--prefer-published")
+    entries = bibtexparser.parse_string(result.stdout).entries
+    first, third, fourth = entries[0], entries[2], entries[3]
+    assert first.entry_type == "inproceedings"
+    assert {k: first.fields_dict[k].value for k in ("booktitle", "doi", "eprint", "archivePrefix")} == {
+        "booktitle": "ICLR 2024", "doi": "10.5555/agentbench", "eprint": "2308.03688", "archivePrefix": "arXiv"}
+    assert third.entry_type == "article" and third.fields_dict["journal"].value.startswith("Journal of Long Things")
+    assert fourth.entry_type == "misc"  # a DOI alone does not say what to cite it as: the preprint
+    assert fourth.fields_dict["doi"].value == "10.48550/arXiv.2306.07906"
+    assert entries[1].entry_type == "misc"  # nothing published known: the preprint
+    bib = tmp_path / "published.bib"
+    bib.write_text(result.stdout)
+    assert bibtex_and_pdflatex(bib) == []
+    csl = json.loads(export(checker, arxiv, "--prefer-published", "--to", "csljson").stdout)
+    jsonschema.validate(csl, json.loads(SCHEMA.read_text()))
+    assert (csl[0]["type"], csl[0]["container-title"], csl[0]["DOI"]) == ("paper-conference", "ICLR 2024", "10.5555/agentbench")
+    assert csl[0]["custom"]["papercite"]["arxiv"] == "2308.03688" and "publisher" not in csl[0]
+    ris = export(checker, arxiv, "--prefer-published", "--to", "ris").stdout.split("\n\n")[0]
+    assert ris.startswith("TY  - CONF\n") and "T2  - ICLR 2024\n" in ris and "DO  - 10.5555/agentbench\n" in ris
+    assert "AN  - arXiv:2308.03688\n" in ris

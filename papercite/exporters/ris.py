@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from papercite.exporters import writable
+from papercite.exporters import published_venue, writable
 from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
 from papercite.model import Group, Paper
 from papercite.plugins.hookspecs import hookimpl
@@ -36,10 +36,14 @@ def one_line(value: str) -> str:
     return " ".join(_UNSAFE.sub(" ", value).split())
 
 
-def ris_lines(paper: Paper) -> list[tuple[str, str]]:
+def ris_lines(paper: Paper, prefer_published: bool = False) -> list[tuple[str, str]]:
     """The ``(tag, value)`` pairs of one record, ``TY`` first and ``ER`` last."""
-    preprint = bool(paper.arxiv_id or paper.category)
-    tags: list[tuple[str, str]] = [("TY", "JOUR" if preprint else "GEN"), ("TI", paper.title_text)]
+    venue = published_venue(paper, prefer_published)
+    preprint = bool(paper.arxiv_id or paper.category) and venue is None
+    kind = "JOUR" if preprint else "GEN"
+    if venue is not None:
+        kind = "CONF" if venue.proceedings else "JOUR"
+    tags: list[tuple[str, str]] = [("TY", kind), ("TI", paper.title_text)]
     for author in paper.authors:
         tags.append(
             (
@@ -57,9 +61,11 @@ def ris_lines(paper: Paper) -> list[tuple[str, str]]:
         tags += [("PY", date), ("DA", date)]
     if preprint:
         tags.append(("JO", "arXiv"))
+    if venue is not None:
+        tags.append(("T2" if venue.proceedings else "JO", venue.name))
     if paper.arxiv_id:
         tags.append(("AN", f"arXiv:{paper.arxiv_id}"))
-    doi = arxiv_doi(paper)
+    doi = venue.doi if venue else arxiv_doi(paper)
     if doi:
         tags.append(("DO", doi))
     url = arxiv_url(paper)
@@ -80,7 +86,8 @@ def ris_lines(paper: Paper) -> list[tuple[str, str]]:
 def render_ris(paper: Paper, ctx: ExportContext) -> Rendered | None:
     if not writable(paper, ctx):
         return None
-    return Rendered("".join(f"{tag}  - {value}\n" for tag, value in ris_lines(paper)))
+    lines = ris_lines(paper, ctx.options.prefer_published)
+    return Rendered("".join(f"{tag}  - {value}\n" for tag, value in lines))
 
 
 def assemble_ris(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:
