@@ -66,6 +66,13 @@ class ReadRequest:
     jobs: int
 
 
+def _decorated(function: Callable[..., Any], decorators: list[Callable[..., Any]]) -> Callable[..., Any]:
+    """``function`` under ``decorators``, the first outermost (as if stacked with @ in that order)."""
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
 def reader_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The options of every command that reads inputs (``parse``, ``export``, ``check-links``),
     handed to the command as one :class:`ReadRequest` argument named ``read``."""
@@ -112,10 +119,7 @@ def reader_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "Output and messages are the same for any number.",
         ),
     ]
-    wrapped: Callable[..., Any] = with_request
-    for decorator in reversed(decorators):
-        wrapped = decorator(wrapped)
-    return wrapped
+    return _decorated(with_request, decorators)
 
 
 @dataclass(frozen=True)
@@ -230,10 +234,7 @@ def network_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Seconds between requests to arXiv [default 3, as arXiv asks].",
         ),
     ]
-    wrapped: Callable[..., Any] = with_request
-    for decorator in reversed(decorators):
-        wrapped = decorator(wrapped)
-    return wrapped
+    return _decorated(with_request, decorators)
 
 
 @dataclass(frozen=True)
