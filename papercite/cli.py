@@ -8,11 +8,13 @@ or a plugin failed while running; 2 an input could not be read at all
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import functools
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ from papercite.diagnostics import Diagnostic, Diagnostics
 from papercite.exporters.references import StyleError, style_path
 from papercite.files import atomic_output, iter_lines, write_bytes_atomically
 from papercite.linkcheck import enrich
-from papercite.linkreports import FORMATS, link_results, summary
+from papercite.linkreports import FORMATS, Policy, link_results, summary
 from papercite.merge import MergeResult, merge
 from papercite.model import LinkStatus, Paper
 from papercite.parallel import default_jobs
@@ -469,6 +471,11 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         help="With --enrich arxiv: print each record's candidates, their scores and why one was taken or none.",
     )
     @click.option(
+        "--fail-if-changed",
+        is_flag=True,
+        help="With -o: exit 1 when the file's contents changed (for pre-commit and CI: regenerate, then fail).",
+    )
+    @click.option(
         "--prefer-published",
         is_flag=True,
         help="Cite the published version (journal or proceedings, with its DOI) when arXiv knows one; "
@@ -491,6 +498,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         complete_authors: bool,
         explain: bool,
         prefer_published: bool,
+        fail_if_changed: bool,
         net: NetRequest,
     ) -> None:
         """Convert inputs to a citation format.
@@ -525,7 +533,9 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         if merge_into is not None:
             _run_merge(app, read, output, to, options, merge_into, enrichment)
         else:
-            _run_export(app, read, output or "-", to, options, enrichment)
+            if fail_if_changed and not output:
+                raise click.BadParameter("needs -o FILE: the file to compare", param_hint="--fail-if-changed")
+            _run_export(app, read, output or "-", to, options, enrichment, fail_if_changed)
 
     @cli.command("check-links")
     @reader_options
@@ -549,6 +559,32 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         help="Exit 1 when a link has one of these statuses: ok, moved, archived, gated, broken, error, unchecked.",
     )
     @click.option(
+        "--accept",
+        default="",
+        metavar="STATUS[,STATUS...]",
+        callback=_statuses,
+        help="Count these statuses as fine: not reported as problems, never failing (e.g. gated,archived).",
+    )
+    @click.option(
+        "--exclude",
+        "excludes",
+        multiple=True,
+        metavar="REGEX",
+        help="Do not check links whose URL matches this regular expression (repeatable).",
+    )
+    @click.option(
+        "--report",
+        "reports",
+        multiple=True,
+        metavar="FORMAT:FILE",
+        help="Also write the results in FORMAT to FILE (repeatable), e.g. markdown:summary.md.",
+    )
+    @click.option(
+        "--skip-if-offline",
+        is_flag=True,
+        help="When no service can be reached (no network), say so and exit 0 instead of reporting errors.",
+    )
+    @click.option(
         "--checker",
         "checkers",
         multiple=True,
@@ -563,6 +599,10 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         report_format: str,
         output: str,
         fail_on: frozenset[LinkStatus],
+        accept: frozenset[LinkStatus],
+        excludes: tuple[str, ...],
+        reports: tuple[str, ...],
+        skip_if_offline: bool,
         checkers: tuple[str, ...],
         net: NetRequest,
     ) -> None:
@@ -593,21 +633,32 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
                     raise click.BadParameter(f"{name!r} is an enricher but not a link checker", param_hint="--checker")
             except PluginError as exc:
                 raise click.UsageError(str(exc)) from None
-        records = app.enrich(_records(app, read), EnrichRequest(names, net))
+        patterns = _patterns(excludes)
+        extra = [_report_target(value) for value in reports]
+        if skip_if_offline and not net.settings.offline:
+            unreachable = _unreachable(net.environ, net.settings.timeout)
+            if unreachable:
+                click.echo(f"papercite: no network ({unreachable}): link check skipped", err=True)
+                return
+        excluded = [0]
+        records = app.enrich(_without(_records(app, read), patterns, excluded), EnrichRequest(names, net))
         results = list(link_results(records))
-        try:
-            with output_stream(output) as out:
-                FORMATS[report_format](results, out, fail_on)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            click.echo(f"papercite: error: {output}: {exc.strerror or exc}", err=True)
-            sys.exit(EXIT_INPUT)
-        failing = [r for r in results if r.report.status in fail_on]
-        click.echo(f"papercite: {summary(results)}", err=True)
+        policy = Policy(fail_on, accept)
+        for fmt, path in [(report_format, output), *extra]:
+            try:
+                with output_stream(path) as out:
+                    FORMATS[fmt](results, out, policy)
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                click.echo(f"papercite: error: {path}: {exc.strerror or exc}", err=True)
+                sys.exit(EXIT_INPUT)
+        failing = [r for r in results if policy.fails(r.report.status)]
+        more = f", {excluded[0]} excluded" if excluded[0] else ""
+        click.echo(f"papercite: {summary(results)}{more}", err=True)
         app.finish(read.strict)
         if failing:
-            statuses = ", ".join(sorted(s.value for s in fail_on))
+            statuses = ", ".join(sorted(s.value for s in fail_on - accept))
             click.echo(f"papercite: {len(failing)} link(s) with a status in --fail-on ({statuses})", err=True)
             sys.exit(EXIT_STRICT)
 
@@ -618,6 +669,57 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         click.echo(json.dumps(app.registry.describe(), indent=2))
 
     return cli
+
+
+def _patterns(excludes: tuple[str, ...]) -> list[re.Pattern[str]]:
+    patterns = []
+    for text in excludes:
+        try:
+            patterns.append(re.compile(text))
+        except re.error as exc:
+            raise click.BadParameter(f"{text!r} is not a regular expression ({exc})", param_hint="--exclude") from None
+    return patterns
+
+
+def _without(records: Iterable[Paper], patterns: list[re.Pattern[str]], count: list[int]) -> Iterator[Paper]:
+    """Records without the links ``--exclude`` names (counted in ``count[0]``)."""
+    for paper in records:
+        if patterns and paper.links:
+            kept = tuple(link for link in paper.links if not any(p.search(link.url) for p in patterns))
+            count[0] += len(paper.links) - len(kept)
+            if len(kept) != len(paper.links):
+                paper = dataclasses.replace(paper, links=kept)
+        yield paper
+
+
+def _report_target(value: str) -> tuple[str, str]:
+    fmt, sep, path = value.partition(":")
+    if not sep or fmt not in FORMATS or not path:
+        raise click.BadParameter(
+            f"{value!r} is not FORMAT:FILE with FORMAT one of {', '.join(FORMATS)}", param_hint="--report"
+        )
+    return fmt, path
+
+
+def _unreachable(environ: dict[str, str], timeout: float) -> str | None:
+    """The hosts of the link-checking services, if none of them accepts a connection; else None."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from papercite.enrichers.github import api_url
+    from papercite.enrichers.huggingface import endpoint
+
+    hosts = []
+    for url in (api_url(environ), endpoint(environ)):
+        parts = urlsplit(url)
+        hosts.append((parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)))
+    for host, port in hosts:
+        try:
+            socket.create_connection((host, port), timeout=min(timeout, 5.0)).close()
+            return None
+        except OSError:
+            continue
+    return "cannot reach " + ", ".join(f"{host}:{port}" for host, port in hosts)
 
 
 def _statuses(ctx: click.Context, param: click.Parameter, value: str) -> frozenset[LinkStatus]:
@@ -710,6 +812,13 @@ def _guarded(app: App, action: Callable[[], None]) -> None:
         sys.exit(EXIT_STRICT)
 
 
+def _contents(path: str) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None
+
+
 def _warn_links(app: App, records: Iterable[Paper]) -> Iterator[Paper]:
     """Report each link that is not ok, on the record's line."""
     for paper in records:
@@ -728,8 +837,10 @@ def _run_export(
     to: str,
     options: ExportOptions | None = None,
     enrichment: EnrichRequest | None = None,
+    fail_if_changed: bool = False,
 ) -> None:
     exporter = _exporter(app, to, read.fmt)
+    before = _contents(output) if fail_if_changed else None
     ctx = ExportContext(app.diagnostics, options or ExportOptions())
     stdin = sys.stdin.buffer
     rendered: Iterator[Rendered | None]
@@ -756,6 +867,10 @@ def _run_export(
     except OSError as exc:
         click.echo(f"papercite: error: {output}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_INPUT)
+    if fail_if_changed and _contents(output) != before:
+        app.finish(read.strict)
+        click.echo(f"papercite: {output} changed (written again): commit it", err=True)
+        sys.exit(EXIT_STRICT)
     app.finish(read.strict)
 
 

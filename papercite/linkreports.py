@@ -21,6 +21,20 @@ DEFAULT_FAIL_ON = frozenset({LinkStatus.BROKEN})
 
 
 @dataclass(frozen=True)
+class Policy:
+    """Which statuses fail the run (``--fail-on``) and which count as fine (``--accept``)."""
+
+    fail_on: frozenset[LinkStatus] = DEFAULT_FAIL_ON
+    accept: frozenset[LinkStatus] = frozenset()
+
+    def fails(self, status: LinkStatus) -> bool:
+        return status in self.fail_on and status not in self.accept
+
+    def is_problem(self, status: LinkStatus) -> bool:
+        return status is not LinkStatus.OK and status not in self.accept
+
+
+@dataclass(frozen=True)
 class LinkResult:
     """One checked link of one record."""
 
@@ -60,8 +74,8 @@ def summary(results: Sequence[LinkResult]) -> str:
     return f"{n} link{'s' if n != 1 else ''}" + (f": {', '.join(parts)}" if parts else "")
 
 
-def _problems(results: Sequence[LinkResult]) -> list[LinkResult]:
-    return [r for r in results if r.report.status is not LinkStatus.OK]
+def _problems(results: Sequence[LinkResult], policy: Policy) -> list[LinkResult]:
+    return [r for r in results if policy.is_problem(r.report.status)]
 
 
 def _describe(report: LinkReport) -> str:
@@ -75,13 +89,13 @@ def _one_line(text: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f]+", " ", text)
 
 
-def write_text(results: Sequence[LinkResult], out: TextIO, fail_on: frozenset[LinkStatus]) -> None:
-    for r in _problems(results):
+def write_text(results: Sequence[LinkResult], out: TextIO, policy: Policy) -> None:
+    for r in _problems(results, policy):
         out.write(_one_line(f"{r.where}: {r.report.status.value}: {_describe(r.report)}") + "\n")
     out.write(summary(results) + "\n")
 
 
-def write_json(results: Sequence[LinkResult], out: TextIO, fail_on: frozenset[LinkStatus]) -> None:
+def write_json(results: Sequence[LinkResult], out: TextIO, policy: Policy) -> None:
     json.dump([r.as_json() for r in results], out, ensure_ascii=False, indent=2)
     out.write("\n")
 
@@ -91,8 +105,8 @@ def _cell(text: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;") or " "
 
 
-def write_markdown(results: Sequence[LinkResult], out: TextIO, fail_on: frozenset[LinkStatus]) -> None:
-    problems = _problems(results)
+def write_markdown(results: Sequence[LinkResult], out: TextIO, policy: Policy) -> None:
+    problems = _problems(results, policy)
     out.write(f"### papercite check-links: {summary(results)}\n\n")
     if not problems:
         out.write("All links are healthy.\n")
@@ -100,7 +114,7 @@ def write_markdown(results: Sequence[LinkResult], out: TextIO, fail_on: frozense
     out.write("| Status | Link | Paper | Where | Detail |\n|---|---|---|---|---|\n")
     for r in problems:
         link = r.report.url + (f" → {r.report.target}" if r.report.target else "")
-        mark = "**" if r.report.status in fail_on else ""
+        mark = "**" if policy.fails(r.report.status) else ""
         cells = [f"{mark}{r.report.status.value}{mark}", link, r.paper, r.where, r.report.detail]
         out.write("| " + " | ".join(_cell(c) for c in cells) + " |\n")
 
@@ -112,9 +126,9 @@ def _xml(text: str) -> str:
     return _XML_BAD.sub("", text)
 
 
-def write_junit(results: Sequence[LinkResult], out: TextIO, fail_on: frozenset[LinkStatus]) -> None:
-    failures = sum(r.report.status in fail_on for r in results)
-    skipped = sum(r.report.status is LinkStatus.UNCHECKED and r.report.status not in fail_on for r in results)
+def write_junit(results: Sequence[LinkResult], out: TextIO, policy: Policy) -> None:
+    failures = sum(policy.fails(r.report.status) for r in results)
+    skipped = sum(r.report.status is LinkStatus.UNCHECKED and not policy.fails(r.report.status) for r in results)
     counts = {"tests": str(len(results)), "failures": str(failures), "errors": "0", "skipped": str(skipped)}
     suites = ET.Element("testsuites", name="papercite check-links", **counts)
     suite = ET.SubElement(suites, "testsuite", name="papercite check-links", **counts)
@@ -124,11 +138,11 @@ def write_junit(results: Sequence[LinkResult], out: TextIO, fail_on: frozenset[L
             attrs.update(file=_xml(r.source.file), line=str(r.source.line))
         case = ET.SubElement(suite, "testcase", **attrs)
         text = _xml(f"{r.paper}\n{r.where}: {r.report.status.value}: {_describe(r.report)}")
-        if r.report.status in fail_on:
+        if policy.fails(r.report.status):
             ET.SubElement(case, "failure", type=r.report.status.value, message=_xml(r.report.detail)).text = text
         elif r.report.status is LinkStatus.UNCHECKED:
             ET.SubElement(case, "skipped", message=_xml(r.report.detail))
-        elif r.report.status is not LinkStatus.OK:
+        elif policy.is_problem(r.report.status):
             ET.SubElement(case, "system-out").text = text
     ET.indent(suites)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
@@ -145,10 +159,10 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def write_github(results: Sequence[LinkResult], out: TextIO, fail_on: frozenset[LinkStatus]) -> None:
+def write_github(results: Sequence[LinkResult], out: TextIO, policy: Policy) -> None:
     """``::error`` for statuses that fail the run, ``::warning`` for the other problems."""
-    for r in _problems(results):
-        level = "error" if r.report.status in fail_on else "warning"
+    for r in _problems(results, policy):
+        level = "error" if policy.fails(r.report.status) else "warning"
         props = [f"title={_escape_property(f'link {r.report.status.value}')}"]
         if r.source and r.source.file != "-":  # standard input has no file to mark
             props[:0] = [f"file={_escape_property(r.source.file)}", f"line={r.source.line}"]
@@ -157,7 +171,7 @@ def write_github(results: Sequence[LinkResult], out: TextIO, fail_on: frozenset[
     out.write(summary(results) + "\n")
 
 
-FORMATS: dict[str, Callable[[Sequence[LinkResult], TextIO, frozenset[LinkStatus]], None]] = {
+FORMATS: dict[str, Callable[[Sequence[LinkResult], TextIO, Policy], None]] = {
     "text": write_text,
     "json": write_json,
     "markdown": write_markdown,
