@@ -377,6 +377,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         """
         ctx.obj = App(pm_factory, verbose)
         path = config_file or find_config(Path.cwd())
+        ctx.meta["papercite.config"] = path
         if path is not None:
             try:
                 ctx.default_map = default_map(path, cli)
@@ -407,6 +408,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         "to",
         required=True,
         metavar="FORMAT",
+        shell_complete=lambda ctx, param, incomplete: _complete(pm_factory, "exporters", incomplete),
         help="Output format: bibtex, biblatex, csljson, ris, text, html, jsonl (see 'papercite plugins').",
     )
     @click.option("-o", "--output", default=None, metavar="FILE", help="Write here instead of standard output.")
@@ -662,6 +664,48 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
             click.echo(f"papercite: {len(failing)} link(s) with a status in --fail-on ({statuses})", err=True)
             sys.exit(EXIT_STRICT)
 
+    @cli.command("config")
+    @click.argument("command_name", metavar="[COMMAND]", required=False)
+    @click.pass_context
+    def show_config(ctx: click.Context, command_name: str | None) -> None:
+        """Show the effective settings of every command (or one) and where each comes from:
+        the settings file, an environment variable, or the default.
+
+        \b
+        Examples:
+          papercite config
+          papercite config check-links
+        """
+        root = ctx.find_root()
+        path = root.meta.get("papercite.config")
+        mapped = root.default_map or {}
+        if command_name is not None and command_name not in cli.commands:
+            raise click.BadParameter(f"no command {command_name!r}", param_hint="COMMAND")
+        click.echo(f"# settings file: {path or 'none (papercite.toml or [tool.papercite] in pyproject.toml)'}")
+        for name in sorted(cli.commands):
+            if command_name not in (None, name):
+                continue
+            options = [p for p in cli.commands[name].params if isinstance(p, click.Option) and not p.hidden]
+            options = [p for p in options if p.name not in ("help", "output")]
+            if not options:
+                continue
+            click.echo(f"\n[{name}]")
+            for param in options:
+                value, origin = _effective(param, mapped.get(name, {}), path)
+                key = next(opt for opt in param.opts if opt.startswith("--"))[2:]
+                click.echo(f"{key} = {json.dumps(value, default=str)}  # {origin}")
+
+    @cli.command()
+    @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+    def completion(shell: str) -> None:
+        """Print the shell completion script: eval "$(papercite completion bash)" in ~/.bashrc
+        (zsh: ~/.zshrc; fish: papercite completion fish | source)."""
+        from click.shell_completion import get_completion_class
+
+        completer = get_completion_class(shell)
+        assert completer is not None
+        click.echo(completer(cli, {}, "papercite", "_PAPERCITE_COMPLETE").source())
+
     @cli.command()
     @click.pass_obj
     def plugins(app: App) -> None:
@@ -669,6 +713,29 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         click.echo(json.dumps(app.registry.describe(), indent=2))
 
     return cli
+
+
+def _effective(param: click.Option, mapped: dict[str, Any], path: Path | None) -> tuple[Any, str]:
+    """An option's value as a command would get it without command-line arguments, and from where."""
+    names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or [])
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name], f"environment {name}"
+    if param.name in mapped:
+        value = mapped[param.name]
+        if isinstance(value, frozenset):
+            value = sorted(v.value if hasattr(v, "value") else v for v in value)
+        return value, str(path)
+    default = param.default() if callable(param.default) else param.default
+    if type(default).__name__ == "Sentinel":  # click's "no default given"
+        default = False if param.is_flag else ([] if param.multiple else None)
+    return (list(default) if isinstance(default, tuple) else default), "default"
+
+
+def _complete(pm_factory: Callable[[], Any], kind: str, incomplete: str) -> list[str]:
+    """Names of the installed readers/exporters/enrichers, for shell completion."""
+    registry = Registry(pm_factory())
+    return [name for name in getattr(registry, kind).names() if name.startswith(incomplete)]
 
 
 def _patterns(excludes: tuple[str, ...]) -> list[re.Pattern[str]]:

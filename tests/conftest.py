@@ -70,7 +70,7 @@ class Checker:
         }
 
     def run(self, *args: str, input: str | None = None, **env: str | None) -> Result:
-        return CliRunner().invoke(make_cli(), list(args), input=input, env={**self.env, **env},
+        return CliRunner().invoke(make_cli(), list(args), input=input, env={**self.env, **env}, prog_name="papercite",
                                   catch_exceptions=False)
 
     def json(self, *args: str, **env: str | None) -> tuple[Result, list[dict]]:

@@ -67,3 +67,27 @@ def test_explicit_config_file(checker: Checker, project: Path) -> None:
     other.write_text('offline = true\nfail-on = ["unchecked"]\n')
     assert checker.run("--config", str(other), "check-links", "../papers.txt").exit_code == 1
     assert checker.run("check-links", "../papers.txt").exit_code == 0
+
+
+def test_config_shows_values_and_where_they_come_from(checker: Checker, project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.papercite]\nmax-cache-age = 60\n\n[tool.papercite.check-links]\n'
+                                            'fail-on = ["broken", "moved"]\n')
+    result = checker.run("config", "check-links", PAPERCITE_GITHUB_API="https://ghe.example.com/api/v3")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"# settings file: {project / 'pyproject.toml'}"
+    assert f'fail-on = "broken,moved"  # {project / "pyproject.toml"}' in lines
+    assert f"max-cache-age = 60.0  # {project / 'pyproject.toml'}" in lines
+    assert 'github-api = "https://ghe.example.com/api/v3"  # environment PAPERCITE_GITHUB_API' in lines
+    assert "strict = false  # default" in lines
+    assert "[export]" not in lines
+    assert checker.run("config", "nope").exit_code == 2
+
+
+def test_shell_completion(checker: Checker) -> None:
+    script = checker.run("completion", "bash").stdout
+    assert "_PAPERCITE_COMPLETE=bash_complete" in script
+    formats = checker.run(_PAPERCITE_COMPLETE="bash_complete", COMP_WORDS="papercite export x --to bib", COMP_CWORD="4")
+    assert formats.stdout.split() == ["plain,biblatex", "plain,bibtex"]
+    commands = checker.run(_PAPERCITE_COMPLETE="bash_complete", COMP_WORDS="papercite ch", COMP_CWORD="1")
+    assert commands.stdout.split() == ["plain,check-links"]
