@@ -153,3 +153,22 @@ def test_cli_converts_csljson_to_bibtex_with_the_same_keys(tmp_path):
     a, b = (bibtexparser.parse_string(r.stdout).entries for r in (from_csl, from_listing))
     # The same entries, keys and fields; only the abstracts differ (CSL-JSON holds them as plain text).
     assert [(e.key, e["title"], e["author"], e.get("note")) for e in a] == [(e.key, e["title"], e["author"], e.get("note")) for e in b]
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_minified_and_pretty_printed_arrays_read_alike(indent):
+    # A minified array is one line of 1,040 items: read in linear time (it once was quadratic).
+    items = json.loads(to_csl(fixture_records() * 40))
+    items[5] = {"id": "broken", "type": "article"}  # no title: skipped, the others kept
+    text = json.dumps(items, indent=indent)
+    back, diagnostics = read_back(text)
+    assert len(back) == 1039
+    assert [p.title for p in back[:5]] == [r.title for r in fixture_records()[:5]]
+    bad = [d for d in diagnostics.items if "skipped" in d.message]
+    assert len(bad) == 1
+    if indent is None:
+        assert {p.source.line for p in back} == {1} and bad[0].source.line == 1
+    else:  # each item's line is the line of its opening brace
+        starts = [n for n, line in enumerate(text.splitlines(), 1) if line == "  {"]
+        assert [p.source.line for p in back] == starts[:5] + starts[6:]
+        assert bad[0].source.line == starts[5]

@@ -120,6 +120,7 @@ def item_to_paper(item: Any, source: Source) -> Paper:
 
 
 _SEPARATORS = " \t\r\n,[]\ufeff"
+_SKIP = re.compile("[" + re.escape(_SEPARATORS) + "]*")
 _ITEM_ENDS = ("}", "}\n", "},\n", "}\r\n", "},\r\n", "},")
 
 
@@ -155,21 +156,29 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
                 yield from _item(item, Source(ctx.source, start), report)
                 buffer = ""
                 continue
-        while buffer:
+        # Several items may share the buffer (a minified array is one line): walk it by
+        # position rather than slicing off each item, which would copy the rest every time.
+        pos = 0
+        while True:
+            skipped = _SKIP.match(buffer, pos).end()  # type: ignore[union-attr]
+            start += buffer.count("\n", pos, skipped)
+            pos = skipped
+            if pos >= len(buffer):
+                buffer = ""
+                break
             try:
-                item, end = _DECODER.raw_decode(buffer)
+                item, end = _DECODER.raw_decode(buffer, pos)
             except json.JSONDecodeError as exc:
                 if exc.pos >= len(buffer.rstrip(_SEPARATORS)):
-                    break  # incomplete: gather more lines
-                where = start + buffer.count("\n", 0, exc.pos)
+                    buffer = buffer[pos:]  # incomplete: gather more lines
+                    break
+                where = start + buffer.count("\n", pos, exc.pos)
                 report.skip(Source(ctx.source, where), f"invalid JSON: {exc.msg}; item skipped")
                 buffer = ""  # resynchronise on the next line that starts an object
                 break
             yield from _item(item, Source(ctx.source, start), report)
-            rest = buffer[end:]
-            start += buffer.count("\n", 0, end)
-            buffer = rest.lstrip(_SEPARATORS)
-            start += rest.count("\n", 0, len(rest) - len(buffer))
+            start += buffer.count("\n", pos, end)
+            pos = end
     if buffer.strip(_SEPARATORS):
         report.skip(Source(ctx.source, start), "invalid JSON: the input ends inside an item; item skipped")
     if not seen_any and ctx.line_offset == 0:
