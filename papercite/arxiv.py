@@ -21,3 +21,15 @@ def id_from_doi(doi: str) -> str | None:
     """``10.48550/arXiv.2308.03688`` -> ``2308.03688``; None for any other DOI."""
     m = _DOI.match(doi.strip())
     return m.group(1) if m else None
+
+
+CATEGORY = re.compile(r"[a-z-]+(?:\.[A-Za-z-]+)?")
+# Archives that are categories on their own, without a ".XX" subject class.
+_ARCHIVES = frozenset(
+    "astro-ph cond-mat gr-qc hep-ex hep-lat hep-ph hep-th math-ph nlin nucl-ex nucl-th physics quant-ph".split()
+)
+
+
+def is_category(text: str) -> bool:
+    """``cs.CL``, ``math.AG``, ``hep-th``: an arXiv category (a keyword such as ``nlp`` is not)."""
+    return bool(CATEGORY.fullmatch(text)) and ("." in text or text in _ARCHIVES)

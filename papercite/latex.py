@@ -105,6 +105,7 @@ _SYMBOL_OVERRIDES = {
     "textasciicircum": "^",
     "textasciitilde": "~",
     "textbackslash": "\\",
+    "textperiodcentered": "\u00b7",  # pylatexenc says U+02D9 (a dot accent); LaTeX prints a middle dot
 }
 
 

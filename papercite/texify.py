@@ -93,9 +93,38 @@ def _encoder():
     )
 
 
+# LaTeX accent commands for combining marks, to spell a character pylatexenc's table gets
+# wrong (it writes U+0170 as \'{U}, an acute, not the double acute \H{U}).
+_ACCENTS = {
+    "\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
+    "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
+    "\u0327": "c", "\u0328": "k", "\u0331": "b",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _encode_char(ch: str) -> str:
+    """The LaTeX form of one non-ASCII character, checked to read back as that character;
+    the character itself when no form does (the exporter then reports it)."""
+    import unicodedata
+
+    want = unicodedata.normalize("NFKC", ch)
+    candidates = [_encoder().unicode_to_latex(ch)]
+    base, *marks = unicodedata.normalize("NFD", ch)
+    if marks and base.isascii() and all(m in _ACCENTS for m in marks):
+        spelled = base
+        for mark in marks:
+            spelled = f"\\{_ACCENTS[mark]}{{{spelled}}}"
+        candidates.append("{" + spelled + "}")
+    for latex in candidates:
+        if latex.isascii() and unicodedata.normalize("NFKC", latex_to_text(latex)) == want:
+            return latex
+    return ch
+
+
 @lru_cache(maxsize=4096)
 def _encode_run(run: str) -> str:
-    return _encoder().unicode_to_latex(run)
+    return "".join(_encode_char(ch) for ch in run)
 
 
 def _latex_errors(error: UnicodeError) -> tuple[str, int]:

@@ -40,7 +40,6 @@ IDS_PER_QUERY = 100
 WINDOW = 200  # records read ahead
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
-_CATEGORY = re.compile(r"[a-z-]+(?:\.[A-Za-z-]+)?")
 _DOI = re.compile(r"10\.\d{4,9}/[^\s{}\"\\<>]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
@@ -97,7 +96,7 @@ def parse_feed(body: bytes) -> list[Entry]:
                 title=_line(node.findtext(f"{_ATOM}title"), 1000),
                 authors=tuple(_line(a.findtext(f"{_ATOM}name"), 200) for a in node.iter(f"{_ATOM}author")),
                 published=published,
-                primary_category=category if _CATEGORY.fullmatch(category) else None,
+                primary_category=category if arxiv_ids.CATEGORY.fullmatch(category) else None,
                 doi=doi if _DOI.fullmatch(doi) else None,
                 journal_ref=_line(node.findtext(f"{_ARXIV}journal_ref"), 300) or None,
             )

@@ -63,7 +63,11 @@ def name_list(paper: Paper, ascii: bool) -> str:
             family = "{" + family + "}"
         if "," in given or " and " in f" {given} ":
             given = "{" + given + "}"
-        names.append(f"{family}, {given}" if given else family)
+        name = f"{family}, {given}" if given else family
+        # A name that starts with a command (\textbraceleft{}...) right after " and " loses the
+        # command's first letter to bibtexparser's name splitter; an empty group in front is
+        # invisible to LaTeX and to BibTeX's name parsing.
+        names.append("{}" + name if name.startswith("\\") else name)
     if paper.et_al and names:
         names.append("others")
     return " and ".join(names)

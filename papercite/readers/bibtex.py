@@ -34,6 +34,41 @@ def _plain(value: str) -> str:
     return latex_to_text(value)
 
 
+_AND = re.compile(r"[ \t\r\n]+and[ \t\r\n]+", re.IGNORECASE)
+
+
+def split_names(text: str) -> list[str]:
+    """The names of a BibTeX name list, by BibTeX's own rule: separated by the word "and"
+    between white space, outside braces. (bibtexparser's splitter loses the character after a
+    backslash at the start of a name, and the word before an escaped character.)"""
+    names: list[str] = []
+    depth = start = i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(0, depth - 1)
+        elif depth == 0 and char in " \t\r\n":
+            m = _AND.match(text, i)
+            if m:
+                names.append(text[start:i])
+                start = i = m.end()
+                continue
+        i += 1
+    names.append(text[start:])
+    return [name.strip() for name in names if name.strip()]
+
+
+def _name_parts(name: str):  # -> bibtexparser's NameParts
+    from bibtexparser.middlewares.names import InvalidNameError, NameParts, parse_single_name_into_parts
+
+    try:
+        return parse_single_name_into_parts(name, strict=False)
+    except InvalidNameError:
+        return NameParts(last=[name])  # too many commas: kept whole rather than lost
+
+
 def _authors(names: list, source: Source) -> tuple[tuple[Author, ...], bool]:
     authors: list[Author] = []
     et_al = False
@@ -89,7 +124,7 @@ def _arxiv_id(fields: dict[str, str]) -> str | None:
 
 def entry_to_paper(entry, source: Source) -> Paper:
     fields = {f.key.lower(): f.value for f in entry.fields if isinstance(f.value, str)}
-    names = next((f.value for f in entry.fields if f.key.lower() == "author" and isinstance(f.value, list)), [])
+    names = [_name_parts(name) for name in split_names(fields.get("author", ""))]
     title = fields.get("title", "").strip()
     if not title:
         raise ValueError("entry has no title")
@@ -148,7 +183,6 @@ def read_bibtex(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
     it put in front, so macros defined earlier in the file resolve.
     """
     import bibtexparser
-    from bibtexparser import middlewares
 
     report = ctx.diagnostics
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # its failures are reported below
@@ -157,9 +191,7 @@ def read_bibtex(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
     for start, text, strings in _block_chunks(lines):
         any_text = any_text or bool(text.strip())
         prefix_lines = prefix.count("\n")
-        library = bibtexparser.parse_string(
-            prefix + text, append_middleware=[middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
-        )
+        library = bibtexparser.parse_string(prefix + text)
         failed = {id(b) for b in library.failed_blocks}
         for block in sorted(library.entries + library.failed_blocks, key=lambda b: b.start_line):
             if block.start_line < prefix_lines:

@@ -14,6 +14,7 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Iterator
 
+from papercite import arxiv
 from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
@@ -23,7 +24,6 @@ from papercite.readers.csljson import arxiv_id_from
 from papercite.texify import escape_text
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
-_CATEGORY = re.compile(r"^[a-z-]+(?:\.[A-Za-z-]+)?$")
 
 
 def _date(value: str) -> tuple[_dt.date | None, DatePrecision]:
@@ -69,7 +69,7 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
     urls = values.get("UR", []) + values.get("L2", [])
     pseudo_item = {"number": first("AN", "M1"), "DOI": doi or "", "URL": next(iter(urls), "")}
     arxiv_id = arxiv_id_from(pseudo_item)
-    categories = [k for k in values.get("KW", []) if _CATEGORY.match(k) and "." in k]
+    categories = [k for k in values.get("KW", []) if arxiv.is_category(k)]
     abstract = first("AB", "N2")
     notes = " ".join([*values.get("N1", []), *urls])  # a code or model URL may be a UR of its own
     links = tuple(dict.fromkeys(link for url in re.findall(r"https?://\S+", notes) for link in find_links(url)))
