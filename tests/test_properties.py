@@ -33,7 +33,7 @@ settings.load_profile("ci" if os.environ.get("CI") or os.environ.get("PAPERCITE_
 # Everything but surrogates and unassigned code points: control characters, newlines,
 # right-to-left text, combining marks, LaTeX and BibTeX specials all included.
 CHARS = st.characters(blacklist_categories=("Cs", "Cn"))
-SPECIALS = st.sampled_from(list("{}\\%&#_~^$@,\"'") + ["\n", "\r\n", "\t", "\u202e", "\u0301", "é", "ﬁ", " and "])
+SPECIALS = st.sampled_from([*"{}\\%&#_~^$@,\"'", "\n", "\r\n", "\t", "\u202e", "\u0301", "é", "ﬁ", " and "])
 TEXT = st.lists(st.one_of(st.text(CHARS, min_size=1, max_size=8), SPECIALS), min_size=1, max_size=12).map("".join)
 WORDY = TEXT.filter(lambda t: any(c.isalnum() for c in t))  # a title must have something to show
 
