@@ -18,6 +18,7 @@ than copied abstracts (the same choices are applied to pylatexenc here):
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import lru_cache
@@ -99,6 +100,11 @@ CITE_COMMANDS = frozenset("cite citep citet citealp citealt citeauthor citeyear 
 
 # Text symbols pylatexenc lacks or renders otherwise; these are what
 # papercite writes for literal characters in BibTeX, so they must read back.
+# pylatexenc logs what it cannot make sense of (a \url without argument, \input{}) as warnings,
+# which would reach the user's terminal through logging's last-resort handler. papercite reports
+# problems with the input itself; these are not the user's business.
+logging.getLogger("pylatexenc").setLevel(logging.ERROR)
+
 _SYMBOL_OVERRIDES = {
     "textbraceleft": "{",
     "textbraceright": "}",
@@ -151,13 +157,26 @@ def _pylatexenc_converter():
     from pylatexenc import latex2text, latexwalker
     from pylatexenc.macrospec import MacroSpec
 
+    # Callables, not "%s" templates: pylatexenc leaves a template's "%s" in the text when the
+    # argument is missing (a "\url" at the very end of an abstract).
+    def args(node, l2tobj, count: int) -> list[str]:
+        given = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None][-count:]
+        return [""] * (count - len(given)) + [l2tobj.nodelist_to_text([a]) for a in given]
+
     def cite(node, l2tobj=None):
-        keys = l2tobj.nodelist_to_text([node.nodeargd.argnlist[-1]])
-        return "[" + ", ".join(k.strip() for k in keys.split(",")) + "]"
+        (keys,) = args(node, l2tobj, 1)
+        return "[" + ", ".join(k.strip() for k in keys.split(",")) + "]" if keys.strip() else ""
 
     def href(node, l2tobj=None):
-        url, text = (l2tobj.nodelist_to_text([a]) for a in node.nodeargd.argnlist[-2:])
-        return text if text == url else f"{text} ({url})"
+        url, text = args(node, l2tobj, 2)
+        return text if text == url or not url else f"{text} ({url})"
+
+    def unwrap(node, l2tobj=None):
+        return args(node, l2tobj, 1)[0]
+
+    def footnote(node, l2tobj=None):
+        (text,) = args(node, l2tobj, 1)
+        return f" ({text})" if text else ""
 
     walk_db = latexwalker.get_default_latex_context_db()
     walk_db.add_context_category(
@@ -172,13 +191,13 @@ def _pylatexenc_converter():
         "papercite",
         prepend=True,
         macros=[
-            latex2text.MacroTextSpec("url", "%s"),
+            latex2text.MacroTextSpec("url", unwrap),
             latex2text.MacroTextSpec("href", href),
-            latex2text.MacroTextSpec("footnote", " (%(2)s)"),
+            latex2text.MacroTextSpec("footnote", footnote),
         ]
         + [latex2text.MacroTextSpec(name, text) for name, text in _SYMBOL_OVERRIDES.items()]
         + [latex2text.MacroTextSpec(name, cite) for name in CITE_COMMANDS]
-        + [latex2text.MacroTextSpec(name, "%s") for name in _UNWRAP],
+        + [latex2text.MacroTextSpec(name, unwrap) for name in _UNWRAP],
     )
     return latex2text.LatexNodes2Text(latex_context=text_db), walk_db
 

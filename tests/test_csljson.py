@@ -172,3 +172,15 @@ def test_minified_and_pretty_printed_arrays_read_alike(indent):
         starts = [n for n, line in enumerate(text.splitlines(), 1) if line == "  {"]
         assert [p.source.line for p in back] == starts[:5] + starts[6:]
         assert bad[0].source.line == starts[5]
+
+
+def test_damaged_custom_fields_are_ignored_not_fatal():
+    # found by bench/fuzz.py: "custom": {"papercite": "..."} made the reader raise
+    text = json.dumps([
+        {"id": "a", "type": "article", "title": "One", "custom": {"papercite": "not an object"}},
+        {"id": "b", "type": "article", "title": "Two", "custom": {"papercite": {"urls": "x", "affiliations": [1, "mit"],
+                                                                                 "category": 5}}},
+    ])
+    back, _ = read_back(text)
+    assert [p.title for p in back] == ["One", "Two"]
+    assert back[1].affiliations == ("mit",) and back[1].category is None and back[1].links == ()

@@ -68,3 +68,14 @@ def test_pylatexenc_failure_does_not_lose_the_text(monkeypatch):
 
     monkeypatch.setattr(latex, "pylatexenc_to_text", broken)
     assert latex.latex_to_text(r"\frac{a}{b} kept \textbf{words}") == "ab kept words"
+
+
+def test_pylatexenc_complaints_do_not_reach_the_terminal(capfd):
+    # found by bench/fuzz.py: pylatexenc logged warnings through logging's last-resort handler
+    from papercite.latex import latex_to_text
+
+    assert latex_to_text(r"see \url").split() == ["see"]  # no "%s" left behind either
+    assert latex_to_text(r"\input").strip() == ""
+    assert latex_to_text(r"a\footnote") == "a" and latex_to_text(r"\href{u}") == "u"
+    captured = capfd.readouterr()
+    assert captured.err == "" and captured.out == ""

@@ -93,9 +93,11 @@ def item_to_paper(item: Any, source: Source) -> Paper:
     except (TypeError, ValueError) as exc:
         raise ItemError(f"bad issued date: {exc}") from None
     custom = item.get("custom", {}).get("papercite", {}) if isinstance(item.get("custom"), dict) else {}
+    if not isinstance(custom, dict):
+        custom = {}  # another tool's "custom", or a damaged one: papercite's extras are simply absent
     arxiv_id = arxiv_id_from(item)
     doi = str(item["DOI"]) if item.get("DOI") else None
-    urls = custom.get("urls") or [
+    urls = _strings(custom.get("urls")) or [
         *re.findall(r"https?://\S+", str(item.get("note", ""))),
         *([str(item["URL"])] if item.get("URL") else []),  # a code or model URL may be the item's URL
     ]
@@ -104,9 +106,9 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         title=escape_text(title),
         authors=authors,
         et_al=et_al or bool(custom.get("et_al")),
-        affiliations=tuple(custom.get("affiliations", ())),
-        subject=custom.get("subject"),
-        category=custom.get("category"),
+        affiliations=tuple(_strings(custom.get("affiliations"))),
+        subject=custom.get("subject") if isinstance(custom.get("subject"), str) else None,
+        category=custom.get("category") if isinstance(custom.get("category"), str) else None,
         date=date,
         date_precision=precision,
         has_code=bool(custom.get("has_code")),
@@ -183,6 +185,11 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
         report.skip(Source(ctx.source, start), "invalid JSON: the input ends inside an item; item skipped")
     if not seen_any and ctx.line_offset == 0:
         report.warn(ctx.source, "empty input: no records")
+
+
+def _strings(value: Any) -> list[str]:
+    """A list of strings from a JSON value that should be one (anything else gives none)."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _item(item: Any, source: Source, report: Diagnostics) -> Iterator[Paper]:
