@@ -254,22 +254,27 @@ def _text(text: str, ascii: bool, protect_case: bool) -> str:
 
 
 def _matched(tokens: list[re.Match[str]]) -> tuple[set[int], set[int]]:
-    """Indices of braces and dollars that have a partner (the others get escaped)."""
+    """Indices of braces and dollars that have a partner (the others get escaped).
+
+    A ``$`` pairs only with one in the same group, as in TeX: math cannot run out of the
+    braces it starts in (``\\textbf{$x} $y$`` has one formula, ``$y$``)."""
     braces: set[int] = set()
     dollars: set[int] = set()
     stack: list[int] = []
-    open_math: int | None = None
+    open_math: tuple[int, int] | None = None  # (token index, brace depth) of an opening $
     for i, m in enumerate(tokens):
         kind = m.lastgroup
         if kind == "open":
             stack.append(i)
         elif kind == "close" and stack:
             braces.update((stack.pop(), i))
+            if open_math is not None and open_math[1] > len(stack):
+                open_math = None  # the group ends with its formula unclosed
         elif kind == "math":
-            if open_math is None:
-                open_math = i
-            elif m.group() == tokens[open_math].group():
-                dollars.update((open_math, i))
+            if open_math is None or open_math[1] != len(stack):
+                open_math = (i, len(stack))
+            elif m.group() == tokens[open_math[0]].group():
+                dollars.update((open_math[0], i))
                 open_math = None
     return braces, dollars
 
@@ -308,9 +313,12 @@ def _render(
             if i not in dollars:
                 pass  # an unclosed $ starts math that runs to the end: its text is kept, the $ dropped
             else:
-                end = next(j for j in range(i + 1, len(tokens)) if j in dollars)
-                yield _math(tokens[i + 1 : end], braces, ascii)
-                i = end
+                # Its partner may have gone inside a command's argument already written as text
+                # (\input{$}$): then this one is as good as unclosed.
+                end = next((j for j in range(i + 1, len(tokens)) if j in dollars), None)
+                if end is not None:
+                    yield _math(tokens[i + 1 : end], braces, ascii)
+                    i = end
         elif kind == "sym":
             sym = m.group()
             if sym == "\\\\":

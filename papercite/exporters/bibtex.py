@@ -49,6 +49,9 @@ _LINK_LABELS = {
 }
 
 
+_JR = re.compile(r"[^,\s](?:[^,]*[^,\s])?, [^,\s](?:[^,]*[^,\s])?")  # "Smith, Jr", as the reader joins it
+
+
 def name_list(paper: Paper, ascii: bool) -> str:
     """``Liu, Xiao and {GLM-5 Team} and others``."""
     names = []
@@ -58,10 +61,18 @@ def name_list(paper: Paper, ascii: bool) -> str:
             continue
         family = escape_text(author.family, ascii=ascii)
         given = escape_text(author.given, ascii=ascii)
-        # A comma or a word "and" inside a part would split the name: brace it.
-        if "," in family or " and " in f" {family} ":
+        if _JR.fullmatch(family) and given and "," not in given:
+            names.append(f"{family}, {given}")  # "Smith, Jr, Mary Ann": BibTeX's von Last, Jr, First
+            continue
+        if "," in family or "," in given:
+            # BibTeX respects braces around a part with a comma, but biber counts the commas
+            # anyway ("too many commas", and the entry is dropped): write the whole name braced.
+            names.append("{" + f"{given} {family}".strip() + "}")
+            continue
+        # A word "and" inside a part would split the list: brace the part.
+        if " and " in f" {family} ":
             family = "{" + family + "}"
-        if "," in given or " and " in f" {given} ":
+        if " and " in f" {given} ":
             given = "{" + given + "}"
         name = f"{family}, {given}" if given else family
         # A name that starts with a command (\textbraceleft{}...) right after " and " loses the
