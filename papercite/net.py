@@ -44,6 +44,7 @@ from papercite import __version__
 USER_AGENT = f"papercite/{__version__} (+https://pypi.org/project/papercite/)"
 MAX_REDIRECTS = 5
 DEFAULT_CAP = 4
+LOCK_WAIT = 10.0  # seconds to wait for a cache another process has locked
 # Worth keeping between runs: a missing repository stays missing, a redirect
 # stays a redirect. Rate-limit and server errors are never cached.
 _CACHED_CODES = (200, 301, 302, 307, 308, 401, 404, 410, 451)
@@ -259,10 +260,25 @@ class HttpClient:
         if not self.settings.cache or self.settings.offline:
             return self._mount(requests.Session())
         path = self.settings.cache_path
-        try:
-            return self._mount(self._cached_session(path))
-        except (sqlite3.Error, OSError) as exc:
-            self._warn(str(path), f"cache unreadable ({exc}); rebuilding it")
+        if not self._writable_soon(path):
+            self._warn(str(path), f"cache locked by another program for {LOCK_WAIT:g} s; running without it")
+            return self._mount(requests.Session())
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                return self._mount(self._cached_session(path))
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc):
+                    self._warn(str(path), f"cache unreadable ({exc}); rebuilding it")
+                    break
+                # Another papercite is opening the same cache this moment: wait, never rebuild.
+                if time.monotonic() > deadline:
+                    self._warn(str(path), f"cache locked by another program for {LOCK_WAIT:g} s; running without it")
+                    return self._mount(requests.Session())
+                self._sleep(0.05)
+            except (sqlite3.Error, OSError) as exc:
+                self._warn(str(path), f"cache unreadable ({exc}); rebuilding it")
+                break
         try:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -270,6 +286,24 @@ class HttpClient:
         except (sqlite3.Error, OSError) as exc:
             self._warn(str(path), f"cache unusable ({exc}); running without it")
             return self._mount(requests.Session())
+
+    @staticmethod
+    def _writable_soon(path: Path) -> bool:
+        """Can the cache be written within :data:`LOCK_WAIT`? requests-cache waits for a write
+        lock without end, so a program holding one (another run that hangs, a database browser)
+        would hang papercite; this waits a bounded time instead. A corrupt file passes here and
+        is rebuilt by the caller."""
+        if not path.exists():
+            return True
+        try:
+            with contextlib.closing(sqlite3.connect(path, timeout=LOCK_WAIT)) as db:
+                db.execute("BEGIN IMMEDIATE")
+                db.rollback()
+        except sqlite3.OperationalError as exc:
+            return "locked" not in str(exc)
+        except sqlite3.Error:
+            pass
+        return True
 
     def _cached_session(self, path: Path) -> requests.Session:
         from requests_cache import CachedSession  # imported only when a cache is used
