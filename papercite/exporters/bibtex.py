@@ -49,6 +49,7 @@ _LINK_LABELS = {
 }
 
 
+_AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 _JR = re.compile(r"[^,\s](?:[^,]*[^,\s])?, [^,\s](?:[^,]*[^,\s])?")  # "Smith, Jr", as the reader joins it
 
 
@@ -61,7 +62,7 @@ def name_list(paper: Paper, ascii: bool) -> str:
             continue
         family = escape_text(author.family, ascii=ascii)
         given = escape_text(author.given, ascii=ascii)
-        if _JR.fullmatch(family) and given and "," not in given:
+        if _JR.fullmatch(family) and given and "," not in given and not _AND.search(f"{family} {given}"):
             names.append(f"{family}, {given}")  # "Smith, Jr, Mary Ann": BibTeX's von Last, Jr, First
             continue
         if "," in family or "," in given:
@@ -69,10 +70,10 @@ def name_list(paper: Paper, ascii: bool) -> str:
             # anyway ("too many commas", and the entry is dropped): write the whole name braced.
             names.append("{" + f"{given} {family}".strip() + "}")
             continue
-        # A word "and" inside a part would split the list: brace the part.
-        if " and " in f" {family} ":
+        # A word "and" (in any case, as BibTeX reads it) inside a part would split the list.
+        if _AND.search(family):
             family = "{" + family + "}"
-        if " and " in f" {given} ":
+        if _AND.search(given):
             given = "{" + given + "}"
         name = f"{family}, {given}" if given else family
         # A name that starts with a command (\textbraceleft{}...) right after " and " loses the
