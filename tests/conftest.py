@@ -4,6 +4,8 @@ points papercite at them (and nowhere else)."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,6 +74,15 @@ class Checker:
     def run(self, *args: str, input: str | None = None, **env: str | None) -> Result:
         return CliRunner().invoke(make_cli(), list(args), input=input, env={**self.env, **env}, prog_name="papercite",
                                   catch_exceptions=False)
+
+    def subprocess_env(self, **extra: str) -> dict[str, str]:
+        """The environment for running papercite as a subprocess: this one's settings, and this
+        venv's scripts on PATH."""
+        env = {k: v for k, v in os.environ.items() if k not in self.env}
+        env.update({k: v for k, v in self.env.items() if v is not None})
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+        env.update(extra)
+        return env
 
     def json(self, *args: str, **env: str | None) -> tuple[Result, list[dict]]:
         result = self.run("check-links", *args, "--format", "json", **env)

@@ -3,11 +3,9 @@ GitHub Action, each run the way its host runs it (against stand-ins)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
@@ -24,15 +22,6 @@ def mixed(checker: Checker, tmp_path: Path) -> str:
     checker.hub.add("org/gated", gated="auto")
     return listing(tmp_path, "https://github.com/a/ok https://github.com/a/old",
                    "https://github.com/a/gone, https://huggingface.co/org/gated")
-
-
-def env(checker: Checker, **extra: str) -> dict[str, str]:
-    """The environment of a subprocess: the checker's, with this venv's scripts on PATH."""
-    out = {k: v for k, v in os.environ.items() if k not in checker.env}
-    out.update({k: v for k, v in checker.env.items() if v is not None})
-    out["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{out.get('PATH', '')}"
-    out.update(extra)
-    return out
 
 
 def test_accept_and_exclude(checker: Checker, tmp_path: Path) -> None:
@@ -84,7 +73,7 @@ def test_pre_commit_hooks_run_as_pre_commit_runs_them(checker: Checker, tmp_path
     def run(hook_id: str, args: list[str], files: list[str]) -> subprocess.CompletedProcess[str]:
         hook = hooks[hook_id]
         command = shlex.split(hook["entry"]) + args + (files if hook.get("pass_filenames", True) else [])
-        return subprocess.run(command, cwd=tmp_path, env=env(checker), capture_output=True, text=True, check=False)
+        return subprocess.run(command, cwd=tmp_path, env=checker.subprocess_env(), capture_output=True, text=True, check=False)
 
     bib = run("papercite-bib", [path, "--to", "bibtex", "-o", "refs.bib"], ["papers.txt"])
     assert bib.returncode == 1 and (tmp_path / "refs.bib").exists()  # regenerated: commit it
@@ -106,8 +95,7 @@ def test_github_action_step(checker: Checker, tmp_path: Path) -> None:
     path = mixed(checker, tmp_path)
     summary = tmp_path / "step-summary.md"
     summary.write_text("## earlier step\n")
-    variables = env(
-        checker,
+    variables = checker.subprocess_env(
         GITHUB_ACTIONS="true",
         GITHUB_ACTION_PATH=str(ROOT),
         GITHUB_STEP_SUMMARY=str(summary),

@@ -26,13 +26,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 from make_listing import generate  # noqa: E402
 
 
-def subprocess_env(checker: Checker) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in checker.env}
-    env.update({k: v for k, v in checker.env.items() if v is not None})
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    return env
-
-
 def test_a_killed_export_never_replaces_a_good_file(tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     with big.open("w", encoding="utf-8") as out:
@@ -91,7 +84,7 @@ def test_two_processes_share_one_cache(checker: Checker, tmp_path: Path) -> None
     checker.github.delay = checker.hub.delay = 0.01
     path = listing(tmp_path, *[f"https://github.com/a/r{i} https://huggingface.co/o/m{i}" for i in range(40)])
     command = [sys.executable, "-m", "papercite", "check-links", path, "--format", "json"]
-    env = subprocess_env(checker)
+    env = checker.subprocess_env()
     runs = [subprocess.Popen([*command, "-o", str(tmp_path / f"out{k}.json")], env=env, stderr=subprocess.PIPE,
                              text=True) for k in range(2)]
     for run in runs:
