@@ -260,8 +260,9 @@ class HttpClient:
         if not self.settings.cache or self.settings.offline:
             return self._mount(requests.Session())
         path = self.settings.cache_path
+        locked = f"cache locked by another program for {LOCK_WAIT:g} s; running without it"
         if not self._writable_soon(path):
-            self._warn(str(path), f"cache locked by another program for {LOCK_WAIT:g} s; running without it")
+            self._warn(str(path), locked)
             return self._mount(requests.Session())
         deadline = time.monotonic() + LOCK_WAIT
         while True:
@@ -273,7 +274,7 @@ class HttpClient:
                     break
                 # Another papercite is opening the same cache this moment: wait, never rebuild.
                 if time.monotonic() > deadline:
-                    self._warn(str(path), f"cache locked by another program for {LOCK_WAIT:g} s; running without it")
+                    self._warn(str(path), locked)
                     return self._mount(requests.Session())
                 self._sleep(0.05)
             except (sqlite3.Error, OSError) as exc:
