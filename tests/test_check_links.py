@@ -547,3 +547,13 @@ def test_progress_bar_counts_links(monkeypatch: pytest.MonkeyPatch) -> None:
         bar.advance()
         bar.advance(2)
     assert "0/3 [" in err.getvalue()  # the total grows as windows of records come in
+
+
+def test_export_jsonl_carries_the_link_reports(mixed: tuple[Checker, str]) -> None:
+    checker, path = mixed
+    result = checker.run("export", path, "--to", "jsonl", "--enrich", "github,hf")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["status"] for r in records[0]["link_reports"]] == ["ok", "moved"]
+    assert records[0]["link_reports"][1]["target"] == "https://github.com/b/new"
+    plain = checker.run("export", path, "--to", "jsonl")
+    assert "link_reports" not in plain.stdout  # the parse contract's keys, unless links were checked

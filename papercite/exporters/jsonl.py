@@ -19,7 +19,7 @@ from papercite.plugins.types import ExportContext, Exporter, Rendered
 
 
 def record_to_json(paper: Paper) -> dict[str, Any]:
-    return {
+    record = {
         "title": paper.title,
         "authors": [
             {"literal": a.name} if isinstance(a, Group) else {"given": a.given, "family": a.family}
@@ -35,6 +35,19 @@ def record_to_json(paper: Paper) -> dict[str, Any]:
         "urls": [link.url for link in paper.links],
         "source": {"file": paper.source.file, "line": paper.source.line} if paper.source else None,
     }
+    if paper.link_reports:  # only after link checks (export --enrich github,hf): parse never adds it
+        record["link_reports"] = [
+            {
+                "url": r.url,
+                "kind": r.kind,
+                "status": r.status.value,
+                "http_status": r.http_status,
+                "target": r.target,
+                "detail": r.detail,
+            }
+            for r in paper.link_reports
+        ]
+    return record
 
 
 def render_jsonl(paper: Paper, ctx: ExportContext) -> Rendered:
