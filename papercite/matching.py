@@ -27,6 +27,7 @@ import datetime as _dt
 import difflib
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
@@ -76,11 +77,15 @@ class Assessment:
         return f"{self.entry.arxiv_id} ({self.score:.0f}% title) {verdict} - {parts}"
 
 
+Outcome = Literal["match", "ambiguous", "no fit", "no entry"]
+
+
 @dataclass(frozen=True)
 class Decision:
     match: Entry | None
     reason: str
     assessments: tuple[Assessment, ...] = ()  # best first
+    outcome: Outcome = "match"
 
 
 def words(text: str) -> list[str]:
@@ -207,9 +212,10 @@ def decide(paper: Paper, entries: list[Entry]) -> Decision:
         if len(exact) == 1:
             return Decision(exact[0].entry, exact[0].explain(), tuple(ranked))
         ids = ", ".join(a.entry.arxiv_id for a in passing)
-        return Decision(None, f"{len(passing)} arXiv entries fit equally well ({ids})", tuple(ranked))
+        return Decision(None, f"{len(passing)} arXiv entries fit equally well ({ids})", tuple(ranked), "ambiguous")
     if not ranked:
-        return Decision(None, "arXiv has no entry with this title")
+        return Decision(None, "arXiv has no entry with this title", (), "no entry")
     best = ranked[0]
     failed = "; ".join(f"{c.name}: {c.detail}" for c in best.checks if not c.ok)
-    return Decision(None, f"closest is {best.entry.arxiv_id} ({best.score:.0f}% title), but {failed}", tuple(ranked))
+    reason = f"closest is {best.entry.arxiv_id} ({best.score:.0f}% title), but {failed}"
+    return Decision(None, reason, tuple(ranked), "no fit")

@@ -235,8 +235,7 @@ def _matched(paper: Paper, entries: list[Entry], ctx: EnrichContext, tally: Coun
     decision = decide(paper, entries)
     _explain(ctx, paper, decision)
     if decision.match is None:
-        reason = "ambiguous" if "fit equally" in decision.reason else "no fit" if decision.assessments else "no entry"
-        tally.update(["left empty", reason])
+        tally.update(["left empty", decision.outcome])
         ctx.diagnostics.warn(paper.source or "-", f"arxiv: no id: {decision.reason}")
         return paper
     tally["filled"] += 1
