@@ -34,6 +34,18 @@ class Policy:
         return status is not LinkStatus.OK and status not in self.accept
 
 
+def report_json(report: LinkReport) -> dict[str, Any]:
+    """A link report as JSON: ``url``, ``kind``, ``status``, ``http_status``, ``target``, ``detail``."""
+    return {
+        "url": report.url,
+        "kind": report.kind,
+        "status": report.status.value,
+        "http_status": report.http_status,
+        "target": report.target,
+        "detail": report.detail,
+    }
+
+
 @dataclass(frozen=True)
 class LinkResult:
     """One checked link of one record."""
@@ -43,17 +55,8 @@ class LinkResult:
     report: LinkReport
 
     def as_json(self) -> dict[str, Any]:
-        r = self.report
-        return {
-            "paper": self.paper,
-            "url": r.url,
-            "kind": r.kind,
-            "status": r.status.value,
-            "http_status": r.http_status,
-            "target": r.target,
-            "detail": r.detail,
-            "source": {"file": self.source.file, "line": self.source.line} if self.source else None,
-        }
+        source = {"file": self.source.file, "line": self.source.line} if self.source else None
+        return {"paper": self.paper, **report_json(self.report), "source": source}
 
     @property
     def where(self) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from papercite.linkreports import report_json
 from papercite.model import Group, Paper
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ExportContext, Exporter, Rendered
@@ -36,17 +37,7 @@ def record_to_json(paper: Paper) -> dict[str, Any]:
         "source": {"file": paper.source.file, "line": paper.source.line} if paper.source else None,
     }
     if paper.link_reports:  # only after link checks (export --enrich github,hf): parse never adds it
-        record["link_reports"] = [
-            {
-                "url": r.url,
-                "kind": r.kind,
-                "status": r.status.value,
-                "http_status": r.http_status,
-                "target": r.target,
-                "detail": r.detail,
-            }
-            for r in paper.link_reports
-        ]
+        record["link_reports"] = [report_json(r) for r in paper.link_reports]
     return record
 
 
