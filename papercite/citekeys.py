@@ -54,9 +54,11 @@ def _clean(text: str) -> str:
 
 def _family(author: Person | Group) -> str:
     if isinstance(author, Group):
-        return author.name.split()[0] if author.name.split() else author.name
+        words = author.name.split()
+        return words[0] if words else author.name
     # The last word of the family name: "van der Berg" -> "Berg".
-    return author.family.split()[-1] if author.family.split() else author.given
+    words = author.family.split()
+    return words[-1] if words else author.given
 
 
 def _title_words(title: str, n: int) -> list[str]:
@@ -73,25 +75,26 @@ def _title_words(title: str, n: int) -> list[str]:
     return words
 
 
-def _fields(paper: Paper) -> dict[str, Callable[[], str]]:
-    def title(n: int) -> str:
-        return "".join(_title_words(paper.title, n))
-
-    return {
-        "author": lambda: _clean(_family(paper.authors[0])) if paper.authors else "anon",
-        "authors": lambda: (
-            "".join(_clean(_family(a)) for a in paper.authors[:3])
-            + ("etal" if paper.et_al or len(paper.authors) > 3 else "")
-        ),
-        "year": lambda: str(paper.year) if paper.year else "",
-        "title": lambda: _clean(title(1)),
-        "Title": lambda: _clean(title(1)).capitalize(),
-        "shorttitle": lambda: _clean(title(3)),
-        "arxiv": lambda: paper.arxiv_id or "",
-    }
+def _title(paper: Paper, n: int) -> str:
+    return _clean("".join(_title_words(paper.title, n)))
 
 
-PLACEHOLDERS = tuple(_fields(Paper(title="")).keys())
+# What each placeholder makes of a record (functions, not a dict built per record: keys are a hot path).
+_PLACEHOLDER_VALUES: dict[str, Callable[[Paper], str]] = {
+    "author": lambda paper: _clean(_family(paper.authors[0])) if paper.authors else "anon",
+    "authors": lambda paper: (
+        "".join(_clean(_family(a)) for a in paper.authors[:3])
+        + ("etal" if paper.et_al or len(paper.authors) > 3 else "")
+    ),
+    "year": lambda paper: str(paper.year) if paper.year else "",
+    "title": lambda paper: _title(paper, 1),
+    "Title": lambda paper: _title(paper, 1).capitalize(),
+    "shorttitle": lambda paper: _title(paper, 3),
+    "arxiv": lambda paper: paper.arxiv_id or "",
+}
+
+
+PLACEHOLDERS = tuple(_PLACEHOLDER_VALUES)
 
 
 def check_pattern(pattern: str) -> str:
@@ -119,12 +122,11 @@ def _parsed(pattern: str) -> tuple[tuple[str, str | None], ...]:
 
 def base_key(paper: Paper, pattern: str = DEFAULT_PATTERN) -> str:
     """The key of one record, before collisions are resolved."""
-    fields = _fields(paper)
     out = []
     for literal, name in _parsed(pattern):
         out.append(literal)
         if name is not None:
-            out.append(fields[name]())
+            out.append(_PLACEHOLDER_VALUES[name](paper))
     return "".join(out) or "ref"
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from papercite.model import Link, LinkKind
 
 _URL = re.compile(r"""https?://[^\s{}<>"\\]+""")
+_HOST_PATH = re.compile(r"https?://([^/?#]+)(/[^?#]*)?", re.IGNORECASE)
 _TRAILING = ".,;:!?'*"
 _GITHUB_HOSTS = {"github.com", "www.github.com"}
 _HF_HOSTS = {"huggingface.co", "www.huggingface.co", "hf.co"}
@@ -70,7 +71,7 @@ def _trim(url: str) -> str:
 
 def classify(url: str) -> Link | None:
     """Return the :class:`Link` for a GitHub or Hugging Face URL, else ``None``."""
-    m = re.match(r"https?://([^/?#]+)(/[^?#]*)?", url, re.IGNORECASE)
+    m = _HOST_PATH.match(url)
     if not m:
         return None
     host = m.group(1).lower()

@@ -200,11 +200,14 @@ class EscapedText(str):
 def escape_text(text: str, *, ascii: bool = False) -> EscapedText:
     """Plain text -> LaTeX text: every special character escaped, ligatures (``--``, ``''``) broken."""
     result = text
-    if "\\" in result or "{" in result or "}" in result:  # first: their escapes contain \, { and }
-        result = result.translate(_BRACE_ESCAPES)
-    result = _replace_each(result, _PLAIN_PAIRS)
-    if "--" in result or "`" in result or "''" in result:
-        result = _LIGATURE.sub(r"\1{}", result)
+    if not text.isalnum():  # letters and digits only (most names) need nothing escaped
+        if "\\" in result or "{" in result or "}" in result:  # first: their escapes contain \, { and }
+            result = result.translate(_BRACE_ESCAPES)
+        result = _replace_each(result, _PLAIN_PAIRS)
+        # A two-character search costs ~20x a one-character one on a long abstract: look for
+        # the character first.
+        if "`" in result or ("-" in result and "--" in result) or ("'" in result and "''" in result):
+            result = _LIGATURE.sub(r"\1{}", result)
     return EscapedText(_ascii_text(result) if ascii else result)
 
 
@@ -235,6 +238,8 @@ def _protect_words(text: str) -> str:
     words = text.split(" ")
     changed = False
     for i, word in enumerate(words):
+        if word.islower() or (word[1:].islower() and word.isalpha()):
+            continue  # no capital, or only a first one (Evaluating): the common words, decided cheaply
         if word and _needs_protection(word):
             core = word.lstrip(_LEADING)
             lead = word[: len(word) - len(core)]

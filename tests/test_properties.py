@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from papercite.diagnostics import Diagnostics
 from papercite.model import Group, Paper, Person, Source
 from papercite.plugins import ExportContext, ReadContext, Registry, get_plugin_manager
-from papercite.texify import escape_text
+from papercite.texify import _needs_protection, escape_text
 
 REGISTRY = Registry(get_plugin_manager(entry_points=False))
 AS_OF = dt.date(2026, 11, 27)
@@ -104,3 +104,17 @@ def test_round_trip(fmt: str, records: list[Paper]) -> None:
     back = list(REGISTRY.reader(fmt).read(io.StringIO(out.getvalue()), ReadContext("x", diagnostics, AS_OF)))
     assert len(back) == len(records), [str(d) for d in diagnostics.items]
     assert [held(p, fmt) for p in back] == [held(p, fmt) for p in records]
+
+
+@given(word=st.text(max_size=12).filter(lambda w: " " not in w))
+def test_words_passed_over_cheaply_never_need_protection(word: str) -> None:
+    """The fast filter of _protect_words (no capital, or only a first one in an all-letter word)
+    may only skip words that the full rule leaves alone."""
+    if word.islower() or (word[1:].islower() and word.isalpha()):
+        assert not _needs_protection(word)
+
+
+@given(text=st.text(max_size=30).filter(str.isalnum))
+def test_letters_and_digits_need_no_escaping(text: str) -> None:
+    assert escape_text(text) == text
+    assert escape_text(text, ascii=True) == escape_text(text + "&", ascii=True)[: -len(r"\&")]

@@ -62,6 +62,9 @@ def name_list(paper: Paper, ascii: bool) -> str:
             continue
         family = escape_text(author.family, ascii=ascii)
         given = escape_text(author.given, ascii=ascii)
+        if family.isalpha() and given.isalpha() and "and" not in (family.lower(), given.lower()):
+            names.append(f"{family}, {given}")  # the usual name, one word each: nothing below applies
+            continue
         if _JR.fullmatch(family) and given and "," not in given and not _AND.search(f"{family} {given}"):
             names.append(f"{family}, {given}")  # "Smith, Jr, Mary Ann": BibTeX's von Last, Jr, First
             continue

@@ -20,7 +20,7 @@ import orjson
 from papercite import arxiv
 from papercite.diagnostics import Diagnostics
 from papercite.links import find_links
-from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
+from papercite.model import Author, DatePrecision, Group, Link, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
 from papercite.readers import date_from_parts, own_doi
@@ -48,6 +48,9 @@ def arxiv_id_from(item: dict[str, Any]) -> str | None:
     return None
 
 
+_FAMILY_PARTS = ("dropping-particle", "non-dropping-particle", "family")
+
+
 def _names(values: Any) -> tuple[tuple[Author, ...], bool]:
     authors: list[Author] = []
     et_al = False
@@ -60,9 +63,13 @@ def _names(values: Any) -> tuple[tuple[Author, ...], bool]:
             else:
                 authors.append(Group(str(name["literal"])))
             continue
-        family = " ".join(str(name[k]) for k in ("dropping-particle", "non-dropping-particle", "family") if name.get(k))
-        if name.get("suffix"):
-            family = f"{family}, {name['suffix']}"
+        family = name.get("family")
+        if type(family) is str and (len(name) == 1 or (len(name) == 2 and "given" in name)):
+            pass  # family and given only (most names): no particles or suffix to join
+        else:
+            family = " ".join(str(name[k]) for k in _FAMILY_PARTS if name.get(k))
+            if name.get("suffix"):
+                family = f"{family}, {name['suffix']}"
         authors.append(Person(str(name.get("given", "")), family))
     return tuple(authors), et_al
 
@@ -92,33 +99,45 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         date, precision = _date(item.get("issued"))
     except (TypeError, ValueError) as exc:
         raise ItemError(f"bad issued date: {exc}") from None
-    custom = item.get("custom", {}).get("papercite", {}) if isinstance(item.get("custom"), dict) else {}
+    get = item.get
+    custom = get("custom")
+    custom = custom.get("papercite") if isinstance(custom, dict) else None
     if not isinstance(custom, dict):
         custom = {}  # another tool's "custom", or a damaged one: papercite's extras are simply absent
     arxiv_id = arxiv_id_from(item)
-    doi = str(item["DOI"]) if item.get("DOI") else None
-    urls = _strings(custom.get("urls")) or [
-        *re.findall(r"https?://\S+", str(item.get("note", ""))),
-        *([str(item["URL"])] if item.get("URL") else []),  # a code or model URL may be the item's URL
-    ]
-    abstract = str(item.get("abstract", ""))
+    doi = str(item["DOI"]) if get("DOI") else None
+    url = str(item["URL"]) if get("URL") else None
+    # papercite's own list of links, else those in the note (and the item's URL, which may be one).
+    urls = _strings(custom.get("urls")) or [*_NOTE_URL.findall(str(get("note", ""))), *([url] if url else [])]
+    links = tuple(find_links(urls[0].rstrip(";,"))) if len(urls) == 1 else _links(urls)
+    abstract = str(get("abstract", ""))
+    subject = custom.get("subject")
+    category = custom.get("category")
     return Paper(
         title=escape_text(title),
         authors=authors,
         et_al=et_al or bool(custom.get("et_al")),
         affiliations=tuple(_strings(custom.get("affiliations"))),
-        subject=custom.get("subject") if isinstance(custom.get("subject"), str) else None,
-        category=custom.get("category") if isinstance(custom.get("category"), str) else None,
+        subject=subject if isinstance(subject, str) else None,
+        category=category if isinstance(category, str) else None,
         date=date,
         date_precision=precision,
         has_code=bool(custom.get("has_code")),
         abstract=escape_text(abstract) if abstract else "",
-        links=tuple(dict.fromkeys(link for url in urls for link in find_links(url.rstrip(";,")))),
+        links=links,
         source=source,
         arxiv_id=arxiv_id,
         doi=own_doi(doi, arxiv_id),
-        url=str(item["URL"]) if item.get("URL") and "arxiv.org/abs/" not in str(item["URL"]) else None,
+        url=url if url and "arxiv.org/abs/" not in url else None,
     )
+
+
+_NOTE_URL = re.compile(r"https?://\S+")
+
+
+def _links(urls: list[str]) -> tuple[Link, ...]:
+    """The GitHub and Hugging Face links of several URLs, each once."""
+    return tuple(dict.fromkeys(link for url in urls for link in find_links(url.rstrip(";,"))))
 
 
 _SEPARATORS = " \t\r\n,[]\ufeff"
