@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
-from collections.abc import Iterator
-from typing import BinaryIO, TextIO
+from collections.abc import Callable, Iterator
+from typing import BinaryIO, NamedTuple, TextIO
 
 
 class InputError(Exception):
@@ -29,8 +30,15 @@ def iter_lines(path: str, stdin: BinaryIO | None = None) -> Iterator[str]:
             raise InputError("-", "no standard input")
         yield from _decode_lines(stdin, "-")
         return
+    with _open(path) as stream:
+        if os.path.isdir(path):  # some platforms open directories
+            raise InputError(path, "is a directory, not a file")
+        yield from _decode_lines(stream, path)
+
+
+def _open(path: str) -> BinaryIO:
     try:
-        stream = open(path, "rb")  # noqa: SIM115 - closed below, generator-scoped
+        return open(path, "rb")
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except IsADirectoryError:
@@ -39,17 +47,14 @@ def iter_lines(path: str, stdin: BinaryIO | None = None) -> Iterator[str]:
         raise InputError(path, "permission denied") from None
     except OSError as exc:
         raise InputError(path, exc.strerror or str(exc)) from None
-    with stream:
-        if os.path.isdir(path):  # some platforms open directories
-            raise InputError(path, "is a directory, not a file")
-        yield from _decode_lines(stream, path)
 
 
-def _decode_lines(stream: BinaryIO, name: str) -> Iterator[str]:
+def _decode_lines(stream: BinaryIO, name: str, first: int = 1) -> Iterator[str]:
+    """The lines of ``stream``, numbered from ``first`` in messages."""
     peek = getattr(stream, "peek", None)
-    if peek is not None and b"\0" in peek(8192)[:8192]:
+    if first == 1 and peek is not None and b"\0" in peek(8192)[:8192]:
         raise InputError(name, "binary data (NUL byte): not a text file")
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(stream, start=first):
         if b"\0" in raw:
             raise InputError(f"{name}:{number}", "binary data (NUL byte): not a text file")
         try:
@@ -58,6 +63,72 @@ def _decode_lines(stream: BinaryIO, name: str) -> Iterator[str]:
             raise InputError(
                 f"{name}:{number}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
             ) from None
+
+
+def is_regular_file(path: str) -> bool:
+    """Is ``path`` a file that can be read in parts (not standard input, a pipe or a device)?"""
+    return path != "-" and os.path.isfile(path)
+
+
+class ByteRange(NamedTuple):
+    """Part of a file: bytes ``start`` to ``end`` (``None``: to the end), whose first line is
+    line ``offset + 1``. Worker processes read their part of an input themselves, so the
+    input's text never has to be sent to them."""
+
+    path: str
+    start: int
+    end: int | None
+    offset: int
+
+
+def byte_ranges(path: str, boundary: Callable[[str], bool], size: int) -> Iterator[ByteRange]:
+    """Cut a regular file into ranges of about ``size`` bytes, each from the start of a line
+    where ``boundary`` holds (a record may start there) or from the start of the file.
+
+    Only the line at each cut is decoded; the rest is counted for line numbers at C speed.
+    When no boundary turns up within a few ranges' length (an input written one item over
+    many lines), the last range runs to the end of the file: its lines are then streamed.
+    Raises :class:`InputError` if the file cannot be opened.
+    """
+    with _open(path) as stream:
+        start = 0
+        offset = 0
+        while True:
+            block = stream.read(size)
+            if not block:
+                return
+            length = len(block)
+            lines = block.count(b"\n")
+            if not block.endswith(b"\n"):
+                rest = stream.readline()  # finish the line the block cut into
+                length += len(rest)
+                lines += rest.count(b"\n")
+            while True:
+                raw = stream.readline()
+                if not raw:
+                    yield ByteRange(path, start, start + length, offset)
+                    return
+                if boundary(raw.decode("utf-8", "replace")):
+                    stream.seek(-len(raw), os.SEEK_CUR)
+                    break
+                length += len(raw)
+                lines += 1
+                if length > 8 * size:
+                    yield ByteRange(path, start, None, offset)
+                    return
+            yield ByteRange(path, start, start + length, offset)
+            start += length
+            offset += lines
+
+
+def range_lines(part: ByteRange) -> Iterator[str]:
+    """The decoded lines of ``part``, with :class:`InputError` at a line that is not text (as
+    :func:`iter_lines` reports it)."""
+    with _open(part.path) as stream:
+        stream.seek(part.start)
+        if part.end is not None:
+            stream = io.BytesIO(stream.read(part.end - part.start))
+        yield from _decode_lines(stream, part.path, part.offset + 1)
 
 
 def write_bytes_atomically(path: str, data: bytes) -> None:

@@ -12,11 +12,12 @@ import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
+from typing import NamedTuple
 
 from papercite.diagnostics import Diagnostics
-from papercite.files import InputError
+from papercite.files import InputError, is_regular_file
 from papercite.model import Paper
-from papercite.parallel import CHUNK_RECORDS, chunks, render_chunk, render_chunks
+from papercite.parallel import CHUNK_BYTES, CHUNK_RECORDS, chunks, file_chunks, render_chunk, render_chunks
 from papercite.plugins.manager import Registry
 from papercite.plugins.types import ExportContext, Exporter, ReadContext, Reader, Rendered
 
@@ -39,16 +40,24 @@ def choose_reader(registry: Registry, path: str, head: list[str], fmt: str | Non
     return registry.reader(DEFAULT_READER)
 
 
+class _Input(NamedTuple):
+    path: str
+    reader: Reader
+    lines: Iterator[str]  # the sniffed head put back in front
+    seekable: bool  # a regular file whose head read cleanly: worker processes may read parts of it
+
+
 def _inputs(
     inputs: Iterable[str],
     open_lines: Callable[[str], Iterator[str]],
     registry: Registry,
     fmt: str | None,
-) -> Iterator[tuple[str, Reader, Iterator[str]]]:
-    """Each input with its reader and its lines (the sniffed head put back in front)."""
+) -> Iterator[_Input]:
+    """Each input with its reader and its lines."""
     for path in inputs:
         lines = open_lines(path)
         head: list[str] = []
+        clean = True
         try:
             for line in lines:
                 head.append(line)
@@ -57,7 +66,9 @@ def _inputs(
         except InputError as exc:
             # Keep what was read before the bad line; the error surfaces after it.
             lines = _raising(exc)
-        yield path, choose_reader(registry, path, head, fmt), itertools.chain(head, lines)
+            clean = False
+        reader = choose_reader(registry, path, head, fmt)
+        yield _Input(path, reader, itertools.chain(head, lines), clean and is_regular_file(path))
 
 
 def read_records(
@@ -74,7 +85,7 @@ def read_records(
     An input that cannot be read is reported as fatal in ``diagnostics`` and
     the other inputs are still read.
     """
-    for path, reader, lines in _inputs(inputs, open_lines, registry, fmt):
+    for path, reader, lines, _ in _inputs(inputs, open_lines, registry, fmt):
         try:
             yield from reader.read(lines, ReadContext(source=path, diagnostics=diagnostics, as_of=as_of))
         except InputError as exc:
@@ -97,13 +108,20 @@ def render_records(
     With ``jobs`` > 1, an input whose reader declares record boundaries and
     that is larger than one chunk is read and rendered in worker processes
     (:mod:`papercite.parallel`); the output and the messages are the same.
+    The workers read a regular file themselves, in parts (``open_lines`` then
+    gives only its first lines, to choose the reader), and get the lines of
+    any other input.
     """
     diagnostics = ctx.diagnostics
-    for path, reader, lines in _inputs(inputs, open_lines, registry, fmt):
+    for path, reader, lines, seekable in _inputs(inputs, open_lines, registry, fmt):
         try:
             task = partial(render_chunk, reader.read, exporter.render, path, as_of, ctx.options)
             if jobs > 1 and reader.boundary is not None and _picklable(task):
-                yield from render_chunks(chunks(lines, reader.boundary, CHUNK_RECORDS), task, diagnostics, jobs)
+                if seekable:
+                    parts = file_chunks(path, reader.boundary, CHUNK_BYTES)  # the workers read the file
+                else:
+                    parts = chunks(lines, reader.boundary, CHUNK_RECORDS)
+                yield from render_chunks(parts, task, diagnostics, jobs)
             else:
                 for paper in reader.read(lines, ReadContext(source=path, diagnostics=diagnostics, as_of=as_of)):
                     rendered = exporter.render(paper, ctx)

@@ -140,6 +140,20 @@ def test_malformed_items_are_reported_and_the_rest_read():
     ]
 
 
+def test_an_item_cut_short_does_not_swallow_the_next_one():
+    # The cut item's last value is left open: the next line, a whole item, would otherwise be
+    # read as that value, and the error land on the line after, losing a good record.
+    text = (
+        '[\n{"id": "a", "type": "article", "title": "First"},\n'
+        '{"id": "b", "type": "article", "title": \n'
+        '{"id": "c", "type": "article", "title": "Third"},\n'
+        '{"id": "d", "type": "article", "title": "Fourth"}\n]\n'
+    )
+    back, diagnostics = read_back(text)
+    assert [p.title for p in back] == ["First", "Third", "Fourth"]
+    assert [str(d) for d in diagnostics.items] == ["x.json:3: error: invalid JSON: the item is not closed; item skipped"]
+
+
 def test_cli_converts_csljson_to_bibtex_with_the_same_keys(tmp_path):
     import bibtexparser
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from functools import partial
 from pathlib import Path
@@ -38,21 +39,25 @@ def _spy_render_chunk(log, *args):
     return render_chunk(*args)
 
 
-def run(args, path):
-    result = CliRunner().invoke(make_cli(), [*args, str(path), "--as-of", "2026-11-27"], catch_exceptions=False)
+def run(args, path, stdin=False):
+    argv = [*args, "-" if stdin else str(path), "--as-of", "2026-11-27"]
+    result = CliRunner().invoke(make_cli(), argv, input=path.read_bytes() if stdin else None, catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.mark.parametrize("args", [["parse"], ["export", "--to", "bibtex"], ["export", "--to", "biblatex"]])
 @pytest.mark.parametrize("tail", [b"", b"CLMar 3, 2024\nCaf\xe9 TitleJane Doe\nx\n" + RECORD.encode()])
-def test_workers_give_the_same_output_and_messages(tmp_path, monkeypatch, args, tail):
+@pytest.mark.parametrize("stdin", [False, True], ids=["file", "stdin"])  # parts of a file, or lines sent
+def test_workers_give_the_same_output_and_messages(tmp_path, monkeypatch, args, tail, stdin):
     path = tmp_path / "messy.txt"
     path.write_bytes(MESSY + tail)
-    one = run([*args, "-j", "1"], path)
-    monkeypatch.setattr(papercite.pipeline, "CHUNK_RECORDS", 2)  # many chunks, so workers really run
+    one = run([*args, "-j", "1"], path, stdin)
+    # Many chunks, so workers really run.
+    monkeypatch.setattr(papercite.pipeline, "CHUNK_RECORDS", 2)
+    monkeypatch.setattr(papercite.pipeline, "CHUNK_BYTES", 300)
     log = tmp_path / "pids"
     monkeypatch.setattr(papercite.pipeline, "render_chunk", partial(_spy_render_chunk, str(log)))
-    two = run([*args, "-j", "2"], path)
+    two = run([*args, "-j", "2"], path, stdin)
     assert two == one
     workers = set(log.read_text().split())
     assert workers and str(os.getpid()) not in workers  # chunks ran in worker processes
@@ -91,3 +96,67 @@ def test_a_plugin_that_cannot_go_to_workers_runs_in_this_process(tmp_path, monke
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0] == "AgentBench: Evaluating LLMs as Agents"
+
+
+def _csljson(tmp_path):
+    """The fixture as papercite's CSL-JSON (an item a line) with damage: an item over several lines,
+    invalid JSON, an item without a title, and a line that is not UTF-8 near the end."""
+    result = CliRunner().invoke(make_cli(), ["export", str(FIXTURE), "--to", "csljson", "--as-of", "2026-11-27"])
+    lines = result.stdout.splitlines(keepends=True)
+    items = lines[1:-1]
+    damaged = [
+        *items[:5],
+        '{"id": "x", "type": "article",\n',
+        ' "title": "Over Several Lines"},\n',
+        '{"id": "y", "type": "article", "title": \n',
+        '{"id": "z", "type": "article"},\n',
+        *items[5:],
+    ]
+    return "".join([lines[0], *damaged, lines[-1]]).encode()
+
+
+@pytest.mark.parametrize("tail", [b"", "{\"id\": \"w\", \"title\": \"Caf\xe9\"},\n".encode("latin-1")])
+@pytest.mark.parametrize("stdin", [False, True], ids=["file", "stdin"])
+def test_csljson_in_workers_gives_the_same_output_and_messages(tmp_path, monkeypatch, tail, stdin):
+    path = tmp_path / "records.json"
+    text = _csljson(tmp_path)
+    path.write_bytes(text[: text.rindex(b"]")] + tail + b"]\n")
+    one = run(["export", "--to", "bibtex", "-j", "1"], path, stdin)
+    monkeypatch.setattr(papercite.pipeline, "CHUNK_RECORDS", 2)
+    monkeypatch.setattr(papercite.pipeline, "CHUNK_BYTES", 2000)
+    log = tmp_path / "pids"
+    monkeypatch.setattr(papercite.pipeline, "render_chunk", partial(_spy_render_chunk, str(log)))
+    two = run(["export", "--to", "bibtex", "-j", "2"], path, stdin)
+    assert two == one
+    assert len(log.read_text().split()) > 3  # in several chunks
+    assert one[1].count("@misc{") == 27  # the 26 records and the item over several lines
+    assert one[2].count("item skipped") == 2
+    if tail:
+        assert one[0] == 2 and "not UTF-8" in one[2]
+
+
+def test_byte_ranges_cut_at_boundaries_and_count_lines(tmp_path):
+    from papercite.files import byte_ranges
+
+    path = tmp_path / "listing.txt"
+    path.write_bytes(FIXTURE.read_bytes())
+    lines = FIXTURE.read_bytes().splitlines(keepends=True)
+    parts = list(byte_ranges(str(path), is_record_start, 400))
+    assert len(parts) > 10
+    assert parts[0].start == 0 and parts[-1].end == path.stat().st_size
+    assert all(a.end == b.start for a, b in itertools.pairwise(parts))
+    for part in parts:
+        before = FIXTURE.read_bytes()[: part.start]
+        assert part.offset == before.count(b"\n")  # the line it starts at
+        if part.start:
+            assert is_record_start(lines[part.offset].decode())
+
+
+def test_an_input_without_boundaries_is_not_read_into_memory_in_one_piece(tmp_path):
+    from papercite.files import byte_ranges, range_lines
+
+    path = tmp_path / "pretty.json"
+    path.write_text("[\n" + "".join(f'  {{\n    "title": "T{i}"\n  }},\n' for i in range(1000)) + "]\n")
+    parts = list(byte_ranges(str(path), lambda line: line.startswith("{"), 100))
+    assert [(p.start, p.end) for p in parts] == [(0, None)]  # given up after a few sizes: streamed
+    assert "".join(range_lines(parts[0])) == path.read_text()

@@ -143,6 +143,7 @@ def _links(urls: list[str]) -> tuple[Link, ...]:
 _SEPARATORS = " \t\r\n,[]\ufeff"
 _SKIP = re.compile("[" + re.escape(_SEPARATORS) + "]*")
 _ITEM_ENDS = ("}", "}\n", "},\n", "}\r\n", "},\r\n", "},")
+_NOT_CLOSED = "invalid JSON: the item is not closed; item skipped"
 
 
 def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
@@ -157,6 +158,11 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
     seen_any = False
     number = ctx.line_offset
     for number, line in enumerate(lines, start=ctx.line_offset + 1):
+        if buffer and is_item_line(line):
+            # A whole item on its line starts a record (parallel reading cuts the input there):
+            # the item gathered so far is cut short, and this line is not swallowed into it.
+            report.skip(Source(ctx.source, start), _NOT_CLOSED)
+            buffer = ""
         if not buffer:
             line = line.lstrip(_SEPARATORS)
             if not line:
@@ -201,7 +207,7 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
             start += buffer.count("\n", pos, end)
             pos = end
     if buffer.strip(_SEPARATORS):
-        report.skip(Source(ctx.source, start), "invalid JSON: the input ends inside an item; item skipped")
+        report.skip(Source(ctx.source, start), _NOT_CLOSED)
     if not seen_any and ctx.line_offset == 0:
         report.warn(ctx.source, "empty input: no records")
 
