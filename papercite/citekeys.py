@@ -49,6 +49,8 @@ def _clean(text: str) -> str:
     """Lower-case ASCII letters and digits only."""
     if not text.isascii():
         text = anyascii(text)
+    elif text.isalnum():
+        return text.lower()  # already only letters and digits: most names and title words
     return _NOT_KEY_CHAR.sub("", text.lower())
 
 
@@ -158,13 +160,15 @@ class KeyAllocator:
     def unique(self, base: str) -> str:
         """``base``, or ``base`` with the first free suffix; the result is taken from now on."""
         key = base
-        if key.lower() in self._lower:
-            suffixes = self._suffixes.setdefault(base.lower(), _suffixes())
+        lower = base.lower()
+        if lower in self._lower:
+            suffixes = self._suffixes.setdefault(lower, _suffixes())
             for suffix in suffixes:
                 key = base + suffix
-                if key.lower() not in self._lower:
+                lower = key.lower()
+                if lower not in self._lower:
                     break
-        self._lower.add(key.lower())
+        self._lower.add(lower)
         return key
 
 

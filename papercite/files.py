@@ -126,9 +126,11 @@ def range_lines(part: ByteRange) -> Iterator[str]:
     :func:`iter_lines` reports it)."""
     with _open(part.path) as stream:
         stream.seek(part.start)
-        if part.end is not None:
-            stream = io.BytesIO(stream.read(part.end - part.start))
-        yield from _decode_lines(stream, part.path, part.offset + 1)
+        if part.end is None:
+            yield from _decode_lines(stream, part.path, part.offset + 1)
+            return
+        data = stream.read(part.end - part.start)
+    yield from _decode_lines(io.BytesIO(data), part.path, part.offset + 1)
 
 
 def write_bytes_atomically(path: str, data: bytes) -> None:

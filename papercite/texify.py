@@ -173,6 +173,7 @@ _PLAIN_PAIRS = (
 )
 _TEXT_PAIRS = tuple(_TEXT_ESCAPES.items())
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_DOUBLE_DASH = re.compile("--")
 _LIGATURE = re.compile(r"(-(?=-)|`(?=`)|'(?=')|[!?](?=`))")
 
 
@@ -204,14 +205,13 @@ def escape_text(text: str, *, ascii: bool = False) -> EscapedText:
         if "\\" in result or "{" in result or "}" in result:  # first: their escapes contain \, { and }
             result = result.translate(_BRACE_ESCAPES)
         result = _replace_each(result, _PLAIN_PAIRS)
-        # A two-character search costs ~20x a one-character one on a long abstract: look for
-        # the character first.
-        if "`" in result or ("-" in result and "--" in result) or ("'" in result and "''" in result):
+        # str's two-character search is slow on a long abstract (~1.2 us): a compiled literal
+        # pattern finds "--" in half the time, and "'" is looked for before "''".
+        if "`" in result or _DOUBLE_DASH.search(result) or ("'" in result and "''" in result):
             result = _LIGATURE.sub(r"\1{}", result)
     return EscapedText(_ascii_text(result) if ascii else result)
 
 
-_MAYBE_PROTECT = re.compile(r"[^\s-][A-Z]|[A-Z]\S*\d")
 _LEADING = "([\"'“‘"
 _TRAILING = ")]\"'”’:;,.!?"
 
@@ -233,21 +233,26 @@ def _needs_protection(word: str) -> bool:
 
 def _protect_words(text: str) -> str:
     """Brace the core of each word that needs it, leaving punctuation outside: ``{AgentBench}:``."""
-    if text.isascii() and not _MAYBE_PROTECT.search(text):
-        return text  # no capital inside a word and no capital with a digit: nothing to protect
+    # Word by word, cheap checks first: faster than any regular expression tried for finding
+    # the candidates (a character-class scan costs ~10 ns a character).
     words = text.split(" ")
     changed = False
     for i, word in enumerate(words):
         if word.islower() or (word[1:].islower() and word.isalpha()):
             continue  # no capital, or only a first one (Evaluating): the common words, decided cheaply
         if word and _needs_protection(word):
-            core = word.lstrip(_LEADING)
-            lead = word[: len(word) - len(core)]
-            stripped = core.rstrip(_TRAILING)
-            if stripped:
-                words[i] = f"{lead}{{{stripped}}}{core[len(stripped) :]}"
-                changed = True
+            words[i] = _brace_core(word)
+            changed = True
     return " ".join(words) if changed else text
+
+
+def _brace_core(word: str) -> str:
+    """``{AgentBench}:`` for ``AgentBench:``: leading and trailing punctuation stays outside."""
+    core = word.lstrip(_LEADING)
+    stripped = core.rstrip(_TRAILING)
+    if not stripped:
+        return word
+    return f"{word[: len(word) - len(core)]}{{{stripped}}}{core[len(stripped) :]}"
 
 
 def _text(text: str, ascii: bool, protect_case: bool) -> str:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from papercite.diagnostics import Diagnostics
 from papercite.model import Group, Paper, Person, Source
 from papercite.plugins import ExportContext, ReadContext, Registry, get_plugin_manager
-from papercite.texify import _needs_protection, escape_text
+from papercite.texify import _brace_core, _needs_protection, _protect_words, escape_text
 
 REGISTRY = Registry(get_plugin_manager(entry_points=False))
 AS_OF = dt.date(2026, 11, 27)
@@ -118,3 +118,11 @@ def test_words_passed_over_cheaply_never_need_protection(word: str) -> None:
 def test_letters_and_digits_need_no_escaping(text: str) -> None:
     assert escape_text(text) == text
     assert escape_text(text, ascii=True) == escape_text(text + "&", ascii=True)[: -len(r"\&")]
+
+
+@given(text=st.text(alphabet=st.sampled_from("aAzZ0-:( )'\"B1.,\t\u00e9\u00c9\u01c5\u4e2d"), max_size=20))
+def test_case_protection_judges_every_word_by_the_full_rule(text: str) -> None:
+    """_protect_words looks only at words its pattern finds; it must brace exactly the words the
+    full rule would, applied to every word."""
+    full = " ".join(_brace_core(w) if w and _needs_protection(w) else w for w in text.split(" "))
+    assert _protect_words(text) == full
