@@ -60,11 +60,18 @@ def name_list(paper: Paper, ascii: bool) -> str:
         if isinstance(author, Group):
             names.append("{" + escape_text(author.name, ascii=ascii) + "}")
             continue
-        family = escape_text(author.family, ascii=ascii)
-        given = escape_text(author.given, ascii=ascii)
-        if family.isalpha() and given.isalpha() and "and" not in (family.lower(), given.lower()):
-            names.append(f"{family}, {given}")  # the usual name, one word each: nothing below applies
+        family, given = author.family, author.given
+        if (
+            family.isalpha()
+            and given.isalpha()
+            and (not ascii or (family.isascii() and given.isascii()))
+            and "and" not in (family.lower(), given.lower())
+        ):
+            # The usual name, one word of letters each: nothing to escape, nothing below applies.
+            names.append(f"{family}, {given}")
             continue
+        family = escape_text(family, ascii=ascii)
+        given = escape_text(given, ascii=ascii)
         if _JR.fullmatch(family) and given and "," not in given and not _AND.search(f"{family} {given}"):
             names.append(f"{family}, {given}")  # "Smith, Jr, Mary Ann": BibTeX's von Last, Jr, First
             continue

@@ -180,7 +180,9 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
             except orjson.JSONDecodeError:
                 pass  # not exactly one object: the general path below says what is wrong
             else:
-                yield from _item(item, Source(ctx.source, start), report)
+                paper = _item(item, Source(ctx.source, start), report)
+                if paper is not None:
+                    yield paper
                 buffer = ""
                 continue
         # Several items may share the buffer (a minified array is one line): walk it by
@@ -203,7 +205,9 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
                 report.skip(Source(ctx.source, where), f"invalid JSON: {exc.msg}; item skipped")
                 buffer = ""  # resynchronise on the next line that starts an object
                 break
-            yield from _item(item, Source(ctx.source, start), report)
+            paper = _item(item, Source(ctx.source, start), report)
+            if paper is not None:
+                yield paper
             start += buffer.count("\n", pos, end)
             pos = end
     if buffer.strip(_SEPARATORS):
@@ -217,14 +221,15 @@ def _strings(value: Any) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def _item(item: Any, source: Source, report: Diagnostics) -> Iterator[Paper]:
+def _item(item: Any, source: Source, report: Diagnostics) -> Paper | None:
+    """The record of one decoded item, or None (reported) if it cannot be one."""
     try:
         paper = item_to_paper(item, source)
     except ItemError as exc:
         report.skip(source, f"{exc}; item skipped")
-        return
+        return None
     report.read += 1
-    yield paper
+    return paper
 
 
 def is_item_line(line: str) -> bool:
