@@ -33,7 +33,7 @@ from papercite.plugins.manager import Registry, get_plugin_manager
 from papercite.plugins.types import EnrichContext, ExportContext, ExportOptions
 
 if TYPE_CHECKING:
-    from papercite.net import HttpSettings
+    from papercite.httpsettings import HttpSettings
 
 
 @functools.lru_cache(maxsize=1)

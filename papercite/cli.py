@@ -39,7 +39,8 @@ from papercite.plugins.manager import PluginError, Registry, get_plugin_manager
 from papercite.plugins.types import EnrichContext, ExportContext, Exporter, ExportOptions, Progress, Rendered
 
 if TYPE_CHECKING:
-    from papercite.net import HttpClient, HttpSettings
+    from papercite.httpsettings import HttpSettings
+    from papercite.net import HttpClient
 
 EXIT_STRICT = 1
 EXIT_INPUT = 2
@@ -150,7 +151,7 @@ def network_options(command: Callable[..., Any]) -> Callable[..., Any]:
         arxiv_delay: float | None,
         **kwargs: Any,
     ) -> Any:
-        from papercite.net import HttpSettings  # requests is imported only by commands that use it
+        from papercite.httpsettings import HttpSettings
 
         environ = dict(os.environ)
         if arxiv_delay is not None:

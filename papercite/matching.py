@@ -30,8 +30,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from anyascii import anyascii
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
 
 from papercite.latex import latex_to_text
 from papercite.model import Group, Paper
@@ -132,8 +130,16 @@ def _spelling_variant(a: str, b: str) -> bool:
         and min(len(a), len(b)) >= 5
         and a[0] == b[0]
         and a[-1] == b[-1]
-        and Levenshtein.distance(a, b) <= 2
+        and _levenshtein(a, b) <= 2
     )
+
+
+def _levenshtein(a: str, b: str) -> int:
+    # rapidfuzz is imported when titles are compared, not with the module: the arXiv
+    # enricher's module (and so this one) is loaded by every command.
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(a, b)
 
 
 def compare_authors(paper: Paper, entry: Entry) -> Check:
@@ -191,6 +197,8 @@ def compare_dates(paper: Paper, entry: Entry) -> Check:
 
 def assess(paper: Paper, entry: Entry) -> Assessment:
     ours, theirs = words(paper.title_text), words(entry.title)
+    from rapidfuzz import fuzz  # imported on use: see _levenshtein
+
     score = fuzz.ratio(" ".join(ours), " ".join(theirs))
     checks = (compare_titles(ours, theirs), compare_authors(paper, entry), compare_dates(paper, entry))
     return Assessment(entry, score, checks)

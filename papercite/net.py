@@ -40,6 +40,7 @@ from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 from papercite import __version__
+from papercite.httpsettings import HttpSettings as HttpSettings  # where callers of the client find it
 
 USER_AGENT = f"papercite/{__version__} (+https://pypi.org/project/papercite/)"
 MAX_REDIRECTS = 5
@@ -49,30 +50,6 @@ LOCK_WAIT = 10.0  # seconds to wait for a cache another process has locked
 # stays a redirect. Rate-limit and server errors are never cached.
 _CACHED_CODES = (200, 301, 302, 307, 308, 401, 404, 410, 451)
 _STORED_FOR = _dt.timedelta(days=3650)  # how long entries stay; freshness is decided by max_cache_age
-
-
-@dataclass(frozen=True)
-class HttpSettings:
-    """How the enrichers talk to services (``--timeout``, ``--cache-dir``, ...)."""
-
-    timeout: float = 15.0  # seconds, for connecting and for each read
-    retries: int = 3  # further attempts after a failed one
-    backoff: float = 1.0  # first wait between attempts; doubles each time
-    max_wait: float = 60.0  # longest rate-limit wait worth waiting; longer ones are reported
-    cache: bool = True
-    cache_dir: str | None = None  # default: the platform's user cache directory
-    max_cache_age: float = 24 * 3600.0  # seconds before a cached answer is revalidated
-    offline: bool = False
-
-    @property
-    def cache_path(self) -> Path:
-        if self.cache_dir:
-            base = Path(self.cache_dir)
-        else:
-            import platformdirs  # only when a cache is actually used
-
-            base = Path(platformdirs.user_cache_dir("papercite"))
-        return base / "http-cache.sqlite"
 
 
 @dataclass(frozen=True)

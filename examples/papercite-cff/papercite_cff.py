@@ -13,8 +13,6 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-import yaml
-
 from papercite.model import Group, LinkKind, Paper
 from papercite.plugins import ExportContext, Exporter, Rendered, hookimpl
 
@@ -100,6 +98,8 @@ def assemble(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> N
     references = [json.loads(item.text) for item in rendered]
     if not references:
         return
+    import yaml  # on use: papercite loads every plugin at start-up, for every command
+
     out.write(yaml.safe_dump(document(references), sort_keys=False, allow_unicode=True, width=100))
 
 
