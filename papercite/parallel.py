@@ -45,7 +45,25 @@ def executor(jobs: int) -> ProcessPoolExecutor:
     # where it is missing, spawn works too (tasks carry only picklable data).
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    _widen_result_pipe(pool)
+    return pool
+
+
+def _widen_result_pipe(pool: ProcessPoolExecutor) -> None:
+    """Let a chunk's result (~2 MB of text) go through the pipe in a few writes.
+
+    A pipe holds 64 kB, so a worker sending its result waits for this process to
+    read each 64 kB; with 1 MiB (Linux's limit for any process) the workers sat
+    idle between chunks half as long. This reaches into the executor's private
+    ``_result_queue``: where that or F_SETPIPE_SZ is missing, the pipe stays as it is.
+    """
+    try:
+        import fcntl
+
+        fcntl.fcntl(pool._result_queue._reader.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 class _Truncated(Exception):
@@ -135,8 +153,9 @@ def render_chunks(
     ``task(offset, lines, truncated)`` reads and renders one chunk (``lines`` may be a
     :class:`~papercite.files.ByteRange` to read). A single
     chunk is done in this process; from the second on, ``jobs`` workers share
-    them, with at most ``jobs + 1`` in flight. A read error comes out after
-    the records read before it.
+    them, with at most ``2 * jobs + 1`` in flight: a worker that finishes has the
+    next one waiting, while this process writes out the oldest. A read error comes
+    out after the records read before it.
     """
 
     def replay(result: ChunkResult) -> Iterator[Rendered]:
@@ -160,7 +179,7 @@ def render_chunks(
     with executor(jobs) as pool:
         for offset, lines, error in itertools.chain((first, second), chunks):
             pending.append((pool.submit(task, offset, lines, error is not None), error))
-            while len(pending) > jobs or (pending and error is not None):
+            while len(pending) > 2 * jobs or (pending and error is not None):
                 future, failed = pending.popleft()
                 yield from replay(future.result())
                 if failed is not None:
