@@ -121,15 +121,15 @@ def arxiv_doi(paper: Paper) -> str | None:
 
 def bibtex_fields(
     paper: Paper, *, biblatex: bool, profile: str, ascii: bool, prefer_published: bool = False
-) -> tuple[str, list[tuple[str, str]]]:
-    """The entry type and ``(field, value)`` pairs; values are BibTeX-ready (braced, or a month macro).
+) -> tuple[str, list[str]]:
+    """The entry type and its field lines, ``  title = {...},\n`` (values braced, or a month macro).
 
     The record must have a title (see :func:`papercite.exporters.writable`)."""
-    fields: list[tuple[str, str]] = []
+    fields: list[str] = []
 
     def add(name: str, value: str | None, raw: bool = False) -> None:
         if value:
-            fields.append((name, value if raw else "{" + value + "}"))
+            fields.append(f"  {name} = {value},\n" if raw else f"  {name} = {{{value}}},\n")
 
     venue = published_venue(paper, prefer_published)
     is_preprint = bool(paper.arxiv_id or paper.category) and venue is None
@@ -178,13 +178,13 @@ def _other_breaks(text: str) -> bool:
     )
 
 
-def format_entry(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:
-    body = "".join([f"  {name} = {value},\n" for name, value in fields])
+def format_entry(entry_type: str, key: str, fields: list[str]) -> str:
+    body = "".join(fields)
     if body.count("\n") != len(fields) or _other_breaks(body):
         # One line per field: a line break means a space to LaTeX (a blank
         # line would end a paragraph), and a value line starting with "@"
         # would look like a new entry to other parsers.
-        body = "".join(f"  {name} = {_LINE_BREAKS.sub(' ', value)},\n" for name, value in fields)
+        body = "".join(_LINE_BREAKS.sub(" ", line[:-1]) + "\n" for line in fields)
     return f"@{entry_type}{{{key},\n{body}}}\n"
 
 
