@@ -18,6 +18,7 @@ Pattern placeholders:
 
 from __future__ import annotations
 
+import itertools
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator
@@ -134,16 +135,9 @@ def base_key(paper: Paper, pattern: str = DEFAULT_PATTERN) -> str:
 
 def _suffixes() -> Iterator[str]:
     """a, b, ..., z, aa, ab, ..."""
-    letters = string.ascii_lowercase
-    size = 1
-    while True:
-        for n in range(len(letters) ** size):
-            s = ""
-            for _ in range(size):
-                n, r = divmod(n, len(letters))
-                s = letters[r] + s
-            yield s
-        size += 1
+    for size in itertools.count(1):
+        for letters in itertools.product(string.ascii_lowercase, repeat=size):
+            yield "".join(letters)
 
 
 class KeyAllocator:
@@ -162,7 +156,9 @@ class KeyAllocator:
         key = base
         lower = base.lower()
         if lower in self._lower:
-            suffixes = self._suffixes.setdefault(lower, _suffixes())
+            suffixes = self._suffixes.get(lower)
+            if suffixes is None:  # not setdefault: that would make a generator on every collision
+                suffixes = self._suffixes[lower] = _suffixes()
             for suffix in suffixes:
                 key = base + suffix
                 lower = key.lower()

@@ -50,6 +50,7 @@ _LINK_LABELS = {
 
 
 _AND = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
+_AND_WORDS = frozenset(map("".join, itertools.product("aA", "nN", "dD")))  # and, anD, ..., AND
 _JR = re.compile(r"[^,\s](?:[^,]*[^,\s])?, [^,\s](?:[^,]*[^,\s])?")  # "Smith, Jr", as the reader joins it
 
 
@@ -61,11 +62,14 @@ def name_list(paper: Paper, ascii: bool) -> str:
             names.append("{" + escape_text(author.name, ascii=ascii) + "}")
             continue
         family, given = author.family, author.given
+        both = family + given
         if (
-            family.isalpha()
-            and given.isalpha()
-            and (not ascii or (family.isascii() and given.isascii()))
-            and "and" not in (family.lower(), given.lower())
+            both.isalpha()
+            and (not ascii or both.isascii())
+            and family
+            and given
+            and family not in _AND_WORDS
+            and given not in _AND_WORDS
         ):
             # The usual name, one word of letters each: nothing to escape, nothing below applies.
             names.append(f"{family}, {given}")
