@@ -70,11 +70,14 @@ def _title_words(title: str, n: int) -> list[str]:
     if not plain.isascii():
         plain = anyascii(plain)
     words: list[str] = []
-    for m in _WORD.finditer(plain):
-        if m.group().lower() not in SKIP_WORDS:
-            words.append(m.group())
+    m = _WORD.search(plain)
+    while m is not None:  # search, not finditer: most titles need only their first word or two
+        word = m.group()
+        if word.lower() not in SKIP_WORDS:
+            words.append(word)
             if len(words) == n:
                 break
+        m = _WORD.search(plain, m.end())
     return words
 
 

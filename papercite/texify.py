@@ -240,7 +240,7 @@ def _protect_words(text: str) -> str:
     words = text.split(" ")
     changed = False
     for i, word in enumerate(words):
-        if word.islower() or (word[1:].islower() and word.isalpha()):
+        if word.islower() or (word.istitle() and word.isalpha() and word.isascii()):
             continue  # no capital, or only a first one (Evaluating): the common words, decided cheaply
         if word and _needs_protection(word):
             words[i] = _brace_core(word)

@@ -156,8 +156,9 @@ def bibtex_fields(
     if biblatex:
         add("date", paper.date_iso)
     else:
-        add("year", str(paper.year) if paper.year else None)
-        add("month", MONTHS[paper.month - 1] if paper.month else None, raw=True)
+        year, month = paper.year, paper.month
+        add("year", str(year) if year else None)
+        add("month", MONTHS[month - 1] if month else None, raw=True)
     if paper.arxiv_id:
         add("eprint", paper.arxiv_id)
         add("eprinttype" if biblatex else "archivePrefix", "arxiv" if biblatex else "arXiv")

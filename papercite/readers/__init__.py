@@ -19,6 +19,8 @@ def date_from_parts(numbers: list[int]) -> tuple[_dt.date | None, DatePrecision]
     if not numbers:
         return None, "day"
     try:
+        if len(numbers) == 3:
+            return _dt.date(*numbers), "day"
         return _dt.date(*(numbers + [1] * (3 - len(numbers)))), _PRECISIONS[len(numbers) - 1]
     except (TypeError, ValueError):
         return None, "day"
