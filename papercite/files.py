@@ -86,10 +86,11 @@ def byte_ranges(path: str, boundary: Callable[[str], bool], size: int) -> Iterat
     where ``boundary`` holds (a record may start there) or from the start of the file.
 
     Only the line at each cut is decoded; the rest is counted for line numbers at C speed.
-    When no boundary turns up within a few ranges' length (an input written one item over
-    many lines), the last range runs to the end of the file: its lines are then streamed.
-    Raises :class:`InputError` if the file cannot be opened.
+    When no boundary turns up within ``8 * size`` bytes (an input written one item over
+    many lines, or on one long line), the last range runs to the end of the file: its
+    lines are then streamed. Raises :class:`InputError` if the file cannot be opened.
     """
+    limit = 8 * size  # no line is read whole beyond this, so memory stays bounded
     with _open(path) as stream:
         start = 0
         offset = 0
@@ -99,21 +100,19 @@ def byte_ranges(path: str, boundary: Callable[[str], bool], size: int) -> Iterat
                 return
             length = len(block)
             lines = block.count(b"\n")
-            if not block.endswith(b"\n"):
-                rest = stream.readline()  # finish the line the block cut into
-                length += len(rest)
-                lines += rest.count(b"\n")
+            at_line_start = block.endswith(b"\n")  # else the first read finishes a line
             while True:
-                raw = stream.readline()
+                raw = stream.readline(limit)
                 if not raw:
                     yield ByteRange(path, start, start + length, offset)
                     return
-                if boundary(raw.decode("utf-8", "replace")):
+                if at_line_start and boundary(raw.decode("utf-8", "replace")):
                     stream.seek(-len(raw), os.SEEK_CUR)
                     break
                 length += len(raw)
-                lines += 1
-                if length > 8 * size:
+                at_line_start = raw.endswith(b"\n")
+                lines += at_line_start
+                if length > limit:
                     yield ByteRange(path, start, None, offset)
                     return
             yield ByteRange(path, start, start + length, offset)

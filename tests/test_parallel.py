@@ -160,3 +160,19 @@ def test_an_input_without_boundaries_is_not_read_into_memory_in_one_piece(tmp_pa
     parts = list(byte_ranges(str(path), lambda line: line.startswith("{"), 100))
     assert [(p.start, p.end) for p in parts] == [(0, None)]  # given up after a few sizes: streamed
     assert "".join(range_lines(parts[0])) == path.read_text()
+
+
+def test_a_long_line_is_not_read_whole_to_find_a_cut(tmp_path):
+    from papercite.files import byte_ranges
+
+    path = tmp_path / "minified.json"
+    path.write_text("[" + ",".join(f'{{"title": "T{i}"}}' for i in range(5000)) + "]\n")  # one line
+    seen = []
+
+    def boundary(line):
+        seen.append(len(line))
+        return line.startswith("{")
+
+    parts = list(byte_ranges(str(path), boundary, 1000))
+    assert [(p.start, p.end, p.offset) for p in parts] == [(0, None, 0)]
+    assert not seen  # never a line start to judge, let alone the whole line
