@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -46,16 +46,31 @@ def tree_rss_kb(pid: int) -> int:
 
 
 def timed(args: list[str], stdout_path: Path | None = None) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS of the main process (MB) and peak RSS of all its processes (MB, sampled)."""
+    """Wall seconds, peak RSS of the main process (MB) and peak RSS of all its processes (MB, sampled).
+
+    The process is waited for, not polled: polling every 0.1 s (for the memory samples, now
+    taken in a thread) added up to 0.1 s to every time, 4% of a 2.5 s run. Its own peak RSS
+    comes from wait4 (RUSAGE_CHILDREN gives the largest of all children so far).
+    """
     start = time.perf_counter()
     with open(stdout_path or os.devnull, "wb") as sink:
         proc = subprocess.Popen(args, stdout=sink, stderr=subprocess.DEVNULL)
         peak_tree = 0
-        while proc.poll() is None:
-            peak_tree = max(peak_tree, tree_rss_kb(proc.pid))
-            time.sleep(0.1)
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    elapsed = time.perf_counter() - start
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak_tree
+            while not done.is_set():
+                peak_tree = max(peak_tree, tree_rss_kb(proc.pid))
+                done.wait(0.1)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak RSS, not the largest so far
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        done.set()
+        sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(args)}")
     return elapsed, usage.ru_maxrss / 1024, peak_tree / 1024
