@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, NamedTuple, TextIO
@@ -146,14 +147,24 @@ def atomic_output(path: str) -> Iterator[TextIO]:
     The data goes to a temporary file in the same directory, which is synced
     and renamed over ``path`` only when the block ends without an exception;
     otherwise it is removed and an existing ``path`` is left untouched.
+    A symbolic link stays a link: the file it points to is replaced. A path that
+    is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is
+    written directly, as other tools do: renaming over it would destroy it.
     """
-    directory = os.path.dirname(os.path.abspath(path))
+    path = os.path.realpath(path)
     try:
-        mode = os.stat(path).st_mode & 0o777
+        status = os.stat(path)
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    else:
+        if not stat.S_ISREG(status.st_mode):
+            with open(path, "w", encoding="utf-8", newline="\n") as out:
+                yield out
+            return
+        mode = status.st_mode & 0o777
+    directory = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
     try:
         with open(fd, "w", encoding="utf-8", newline="\n") as out:

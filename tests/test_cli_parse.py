@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -174,6 +176,31 @@ def test_atomic_output_leaves_the_old_file_on_failure(tmp_path):
         raise RuntimeError("disk on fire")
     assert target.read_text() == "precious\n"
     assert os.listdir(tmp_path) == ["refs.jsonl"]  # no temporary file left behind
+
+
+def test_output_to_a_named_pipe_is_written_into_it(tmp_path):
+    # -o /dev/null and -o /dev/stdout are the everyday cases: renaming a file over them would
+    # replace the device with a file (this once turned a machine's /dev/null into a file).
+    fifo = tmp_path / "out.pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result, _ = run(["parse", str(FIXTURE), "-o", str(fifo), "--as-of", "2026-11-27"])
+    reader.join(10)
+    assert result.exit_code == 0
+    assert len(received[0].decode().splitlines()) == 26
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and os.listdir(tmp_path) == ["out.pipe"]
+
+
+def test_output_through_a_symbolic_link_keeps_the_link(tmp_path):
+    target = tmp_path / "real.jsonl"
+    target.write_text("old\n")
+    link = tmp_path / "refs.jsonl"
+    link.symlink_to(target.name)
+    result, _ = run(["parse", str(FIXTURE), "-o", str(link), "--as-of", "2026-11-27"])
+    assert result.exit_code == 0
+    assert link.is_symlink() and len(target.read_text().splitlines()) == 26
 
 
 def test_bad_options():
