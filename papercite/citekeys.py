@@ -92,7 +92,7 @@ _PLACEHOLDER_VALUES: dict[str, Callable[[Paper], str]] = {
         "".join(_clean(_family(a)) for a in paper.authors[:3])
         + ("etal" if paper.et_al or len(paper.authors) > 3 else "")
     ),
-    "year": lambda paper: str(paper.year) if paper.year else "",
+    "year": lambda paper: str(paper.date.year) if paper.date else "",
     "title": lambda paper: _title(paper, 1),
     "Title": lambda paper: _title(paper, 1).capitalize(),
     "shorttitle": lambda paper: _title(paper, 3),

@@ -108,6 +108,11 @@ def classify(url: str) -> Link | None:
 
 def find_links(text: str) -> Iterator[Link]:
     """Yield each GitHub/Hugging Face link in ``text`` once, in order of appearance."""
+    if text.startswith("http") and _URL.fullmatch(text):  # the text is one URL (a URL field)
+        link = classify(_trim(text))
+        if link is not None:
+            yield link
+        return
     seen: set[str] = set()
     pos = text.find("http")
     while pos >= 0:  # str.find is much faster than a regex scan over a long abstract

@@ -34,17 +34,18 @@ class ItemError(ValueError):
 
 
 def arxiv_id_from(item: dict[str, Any]) -> str | None:
-    number = str(item.get("number", ""))
-    if number.lower().startswith("arxiv:"):
-        found = arxiv.id_in(number)
+    number = item.get("number")
+    if number and str(number).lower().startswith("arxiv:"):
+        found = arxiv.id_in(str(number))
         if found:
             return found
-    found = arxiv.id_from_doi(str(item.get("DOI", "")))
+    doi = item.get("DOI")
+    found = arxiv.id_from_doi(str(doi)) if doi else None
     if found:
         return found
-    url = str(item.get("URL", ""))
-    if "arxiv.org/" in url:
-        return arxiv.id_in(url.split("arxiv.org/", 1)[1])
+    url = item.get("URL")
+    if url and "arxiv.org/" in str(url):
+        return arxiv.id_in(str(url).split("arxiv.org/", 1)[1])
     return None
 
 
@@ -70,7 +71,8 @@ def _names(values: Any) -> tuple[tuple[Author, ...], bool]:
             family = " ".join(str(name[k]) for k in _FAMILY_PARTS if name.get(k))
             if name.get("suffix"):
                 family = f"{family}, {name['suffix']}"
-        authors.append(Person(str(name.get("given", "")), family))
+        given = name.get("given", "")
+        authors.append(Person(given if type(given) is str else str(given), family))
     return tuple(authors), et_al
 
 
