@@ -14,6 +14,7 @@ nothing.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import Any, TextIO
 
@@ -24,7 +25,7 @@ from papercite.exporters import published_venue, writable
 from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
 from papercite.model import Group, Paper
 from papercite.plugins.hookspecs import hookimpl
-from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered
+from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered, write_joined
 
 
 def csl_item(paper: Paper, prefer_published: bool = False) -> dict[str, Any]:
@@ -91,12 +92,14 @@ def render_csl(paper: Paper, ctx: ExportContext) -> Rendered | None:
 
 def assemble_csl(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:
     """A JSON array, one item a line."""
-    out.write("[")
-    first = True
-    for text in fill_keys(rendered, ctx.options, encode=lambda key: orjson.dumps(key).decode()):
-        out.write("\n" + text if first else ",\n" + text)
-        first = False
-    out.write("\n]\n" if not first else "]\n")
+    items = fill_keys(rendered, ctx.options, encode=lambda key: orjson.dumps(key).decode())
+    first = next(items, None)
+    if first is None:
+        out.write("[]\n")
+        return
+    out.write("[\n")
+    write_joined(itertools.chain([first], items), out, ",\n")
+    out.write("\n]\n")
 
 
 @hookimpl

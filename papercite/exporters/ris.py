@@ -26,7 +26,7 @@ from papercite.exporters import published_venue, writable
 from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
 from papercite.model import Group, Paper
 from papercite.plugins.hookspecs import hookimpl
-from papercite.plugins.types import ExportContext, Exporter, Rendered
+from papercite.plugins.types import ExportContext, Exporter, Rendered, write_joined
 
 # Everything str.splitlines() splits on, and other control characters.
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -91,8 +91,7 @@ def render_ris(paper: Paper, ctx: ExportContext) -> Rendered | None:
 
 
 def assemble_ris(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:
-    for i, item in enumerate(rendered):
-        out.write("\n" + item.text if i else item.text)
+    write_joined((item.text for item in rendered), out, "\n")
 
 
 @hookimpl

@@ -8,6 +8,7 @@ streams of text and records; only the CLI opens files.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TextIO
@@ -144,9 +145,22 @@ KEY_SLOT = "\0"  # never in a record: inputs with NUL bytes are rejected
 
 def write_texts(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:
     """The simplest ``assemble``: each record's text, one after the other."""
-    write = out.write
-    for item in rendered:
-        write(item.text)
+    write_joined((item.text for item in rendered), out)
+
+
+def write_joined(texts: Iterable[str], out: TextIO, separator: str = "") -> int:
+    """Write ``texts`` with ``separator`` between them; return how many there were.
+
+    Sixteen texts (~30 kB of BibTeX) go in one write: fewer calls than a write each,
+    while 256 at a time cost more than they saved (strings that large are allocated
+    and freed through mmap).
+    """
+    texts = iter(texts)
+    count = 0
+    while batch := list(itertools.islice(texts, 16)):
+        out.write((separator if count else "") + separator.join(batch))
+        count += len(batch)
+    return count
 
 
 @dataclass(frozen=True)
