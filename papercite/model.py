@@ -8,13 +8,54 @@ plugin boundary.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
+
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+else:  # only type checkers need to be told that ``record`` makes dataclasses
+
+    def dataclass_transform(**kwargs: object) -> object:
+        return lambda decorator: decorator
 
 
-@dataclass(frozen=True, slots=True)
+_T = TypeVar("_T")
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def record(cls: type[_T]) -> type[_T]:
+    """``@dataclass(frozen=True, slots=True)``, with an ``__init__`` that is faster to call.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``
+    (~90 ns a field, ~1.7 µs for a :class:`Paper`: 4% of converting a CSL-JSON item
+    to BibTeX); setting the slots through their descriptors takes about half. Same
+    parameters and defaults; instances stay frozen (only ``__init__`` sets the slots).
+    """
+    cls = dataclasses.dataclass(frozen=True, slots=True)(cls)
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if (
+        not fields
+        or hasattr(cls, "__post_init__")
+        or any(not f.init or f.default_factory is not dataclasses.MISSING for f in fields)
+    ):
+        return cls  # what the generated __init__ does beyond setting fields is not repeated here
+    names = [f.name for f in fields]
+    scope: dict[str, object] = {f"_set_{f.name}": cls.__dict__[f.name].__set__ for f in fields}
+    scope.update({f"_default_{f.name}": f.default for f in fields if f.default is not dataclasses.MISSING})
+    params = ", ".join(f"{n}=_default_{n}" if f"_default_{n}" in scope else n for n in names)
+    body = "".join(f"\n    _set_{n}(self, {n})" for n in names)
+    exec(f"def __init__(self, {params}):{body}", scope)
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
+    init.__annotations__ = cls.__init__.__annotations__  # type: ignore[misc]
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
+
+
+@record
 class Person:
     """A person author. Particles ("van der", "de la") belong to ``family``."""
 
@@ -26,7 +67,7 @@ class Person:
         return f"{self.given} {self.family}".strip()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Group:
     """An institutional author ("GLM-5 Team"): a literal that is never split."""
 
@@ -41,7 +82,7 @@ Author: TypeAlias = Person | Group
 DatePrecision: TypeAlias = Literal["year", "month", "day"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Source:
     """Where a record came from: file name (``-`` for stdin) and 1-based line."""
 
@@ -68,7 +109,7 @@ class LinkKind(str, Enum):
         return "github" if self.value.startswith("github") else "huggingface"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Link:
     """A normalised GitHub or Hugging Face URL and what it names.
 
@@ -95,7 +136,7 @@ class LinkStatus(str, Enum):
     UNCHECKED = "unchecked"  # not checked (``--offline``)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LinkReport:
     """The result of checking one :class:`Link`.
 
@@ -112,7 +153,7 @@ class LinkReport:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Paper:
     """One paper.
 
