@@ -15,13 +15,12 @@ _PRECISIONS: tuple[DatePrecision, ...] = ("year", "month", "day")
 
 def date_from_parts(numbers: list[int]) -> tuple[_dt.date | None, DatePrecision]:
     """``[2023]``, ``[2023, 8]`` or ``[2023, 8, 7]`` -> a date and how precisely it is known."""
-    numbers = numbers[:3]
-    if not numbers:
-        return None, "day"
     try:
-        if len(numbers) == 3:
-            return _dt.date(*numbers), "day"
-        return _dt.date(*(numbers + [1] * (3 - len(numbers)))), _PRECISIONS[len(numbers) - 1]
+        if len(numbers) >= 3:  # more parts than a day (a time) are ignored
+            return _dt.date(numbers[0], numbers[1], numbers[2]), "day"
+        if not numbers:
+            return None, "day"
+        return _dt.date(*numbers, *[1] * (3 - len(numbers))), _PRECISIONS[len(numbers) - 1]
     except (TypeError, ValueError):
         return None, "day"
 

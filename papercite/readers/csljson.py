@@ -81,7 +81,13 @@ def _date(value: Any) -> tuple[_dt.date | None, DatePrecision]:
         return None, "day"
     parts = value.get("date-parts")
     if parts and isinstance(parts, list) and parts[0]:
-        return date_from_parts([int(p) for p in parts[0]])
+        first = parts[0]
+        if type(first) is list and len(first) == 3 and type(first[0]) is type(first[1]) is type(first[2]) is int:
+            try:  # year, month and day as numbers (most items): nothing to convert
+                return _dt.date(*first), "day"
+            except ValueError:
+                return None, "day"
+        return date_from_parts([int(p) for p in first])
     if value.get("raw"):
         m = re.match(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", str(value["raw"]))
         if m:
