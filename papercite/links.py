@@ -37,6 +37,7 @@ _HF_RESERVED = {
     "chat",
     "api",
 }
+_HF_KINDS = {"datasets": LinkKind.HF_DATASET, "spaces": LinkKind.HF_SPACE}  # path prefix -> kind
 _GITHUB_RESERVED = {
     "orgs",
     "topics",
@@ -74,8 +75,11 @@ def classify(url: str) -> Link | None:
     m = _HOST_PATH.match(url)
     if not m:
         return None
-    host = m.group(1).lower()
-    parts = [p for p in (m.group(2) or "").split("/") if p]
+    host, path = m.groups()
+    host = host.lower()
+    parts = path.strip("/").split("/") if path else []
+    if "" in parts:  # "a//b" or a bare "/"
+        parts = [p for p in parts if p]
     if host in _GITHUB_HOSTS:
         if len(parts) >= 2 and parts[0].lower() == "orgs":  # an organisation's page
             return Link(f"https://github.com/orgs/{parts[1]}", LinkKind.GITHUB_OWNER, parts[1])
@@ -90,9 +94,8 @@ def classify(url: str) -> Link | None:
     if host in _HF_HOSTS:
         if not parts:
             return None
-        kinds = {"datasets": LinkKind.HF_DATASET, "spaces": LinkKind.HF_SPACE}
-        if parts[0] in kinds:
-            prefix, kind, parts = parts[0] + "/", kinds[parts[0]], parts[1:]
+        if parts[0] in _HF_KINDS:
+            prefix, kind, parts = parts[0] + "/", _HF_KINDS[parts[0]], parts[1:]
             if len(parts) < 2:
                 return None  # a listing page, or a legacy dataset without owner
         elif parts[0].lower() in _HF_RESERVED:
