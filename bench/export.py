@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from make_listing import generate  # noqa: E402
-from run import timed  # noqa: E402
+from run import compile_papercite, timed  # noqa: E402
 
 
 def main() -> None:
@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--pandoc-n", type=int, help="records for pandoc (default: all)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each tool; the fastest counts")
     args = parser.parse_args()
+    compile_papercite()
     n = args.n
     pandoc_n = min(args.pandoc_n or n, n)
     rows: list[tuple[str, int, float, float | None, float | None]] = []
