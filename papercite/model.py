@@ -49,6 +49,9 @@ def record(cls: type[_T]) -> type[_T]:
     body = "".join(f"\n    _set_{n}(self, {n})" for n in names)
     exec(f"def __init__(self, {params}):{body}", scope)
     init = scope["__init__"]
+    mine, theirs = init.__code__, cls.__init__.__code__  # type: ignore[attr-defined, misc]
+    if theirs.co_kwonlyargcount or theirs.co_varnames[: theirs.co_argcount] != mine.co_varnames[: mine.co_argcount]:
+        return cls  # keyword-only fields or init-only variables: not the plain case handled here
     init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
     init.__annotations__ = cls.__init__.__annotations__  # type: ignore[misc]
     cls.__init__ = init  # type: ignore[misc]

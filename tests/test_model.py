@@ -42,3 +42,14 @@ def test_classes_with_more_than_fields_keep_the_dataclass_init() -> None:
         names: list[str] = dataclasses.field(default_factory=list)
 
     assert Counted().names == [] and Counted().names is not Counted().names
+
+    @record
+    class Marked:
+        name: str
+        tag: str = dataclasses.field(default="", kw_only=True)
+        scale: dataclasses.InitVar[int] = 1
+
+    marked = Marked("a", 2, tag="t")
+    assert (marked.name, marked.tag) == ("a", "t")
+    with pytest.raises(TypeError):
+        Marked("a", 2, "t")  # type: ignore[misc]
