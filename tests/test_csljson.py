@@ -140,6 +140,25 @@ def test_malformed_items_are_reported_and_the_rest_read():
     ]
 
 
+@pytest.mark.parametrize(
+    ("parts", "iso"),
+    [
+        ([[2023, 8, 7]], "2023-08-07"),
+        ([[2023, 8, 7, 12]], "2023-08-07"),  # a time after the day is ignored
+        ([["2023", "8", "7"]], "2023-08-07"),  # numbers as strings, as some tools write them
+        ([[2023.0, 8, 7]], "2023-08-07"),
+        ([[2023, 8]], "2023-08"),
+        ([[2023]], "2023"),
+        ([[2023, 2, 30]], None),  # no such day: the date is unknown, the record kept
+        ([[2023, 13, 1]], None),
+    ],
+)
+def test_date_parts(parts, iso):
+    item = {"id": "a", "type": "article", "title": "T", "issued": {"date-parts": parts}}
+    back, diagnostics = read_back(json.dumps([item]))
+    assert [p.date_iso for p in back] == [iso] and not diagnostics.items
+
+
 def test_an_item_cut_short_does_not_swallow_the_next_one():
     # The cut item's last value is left open: the next line, a whole item, would otherwise be
     # read as that value, and the error land on the line after, losing a good record.
