@@ -639,7 +639,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         patterns = _patterns(excludes)
         extra = [_report_target(value) for value in reports]
         if skip_if_offline and not net.settings.offline:
-            unreachable = _unreachable(net.environ, net.settings.timeout)
+            unreachable = _unreachable(net)
             if unreachable:
                 click.echo(f"papercite: no network ({unreachable}): link check skipped", err=True)
                 return
@@ -769,25 +769,18 @@ def _report_target(value: str) -> tuple[str, str]:
     return fmt, path
 
 
-def _unreachable(environ: dict[str, str], timeout: float) -> str | None:
-    """The hosts of the link-checking services, if none of them accepts a connection; else None."""
-    import socket
-    from urllib.parse import urlsplit
-
+def _unreachable(net: NetRequest) -> str | None:
+    """The link-checking services, if none of them answers through the configured proxy
+    (``HTTPS_PROXY``), exactly as the check would ask them; else None."""
     from papercite.enrichers.github import api_url
     from papercite.enrichers.huggingface import endpoint
+    from papercite.net import HttpClient, origin
 
-    hosts = []
-    for url in (api_url(environ), endpoint(environ)):
-        parts = urlsplit(url)
-        hosts.append((parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)))
-    for host, port in hosts:
-        try:
-            socket.create_connection((host, port), timeout=min(timeout, 5.0)).close()
+    urls = [api_url(net.environ), endpoint(net.environ)]
+    with HttpClient(dataclasses.replace(net.settings, cache=False)) as http:
+        if any(http.reaches(url) for url in urls):
             return None
-        except OSError:
-            continue
-    return "cannot reach " + ", ".join(f"{host}:{port}" for host, port in hosts)
+    return "cannot reach " + ", ".join(origin(url).partition("://")[2] for url in urls)
 
 
 def _statuses(ctx: click.Context, param: click.Parameter, value: str) -> frozenset[LinkStatus]:

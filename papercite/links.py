@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from papercite.model import Link, LinkKind
 
@@ -70,6 +71,18 @@ def _trim(url: str) -> str:
     return url
 
 
+def has_dot_segments(path: str) -> bool:
+    """Does a URL path hold a ``.`` or ``..`` segment, also percent-encoded (``%2e%2E``)?"""
+    for _ in range(3):  # %252e decodes to %2e, then to "."
+        if any(segment in (".", "..") for segment in path.split("/")):
+            return True
+        decoded = unquote(path)
+        if decoded == path:
+            return False
+        path = decoded
+    return True  # encoded more deeply than any service decodes: refuse
+
+
 def classify(url: str) -> Link | None:
     """Return the :class:`Link` for a GitHub or Hugging Face URL, else ``None``."""
     m = _HOST_PATH.match(url)
@@ -80,6 +93,8 @@ def classify(url: str) -> Link | None:
     parts = path.strip("/").split("/") if path else []
     if "" in parts:  # "a//b" or a bare "/"
         parts = [p for p in parts if p]
+    if path and ("." in path or "%" in path) and has_dot_segments(path):  # "datasets/../x" leaves the repo API
+        return None
     if host in _GITHUB_HOSTS:
         if len(parts) >= 2 and parts[0].lower() == "orgs":  # an organisation's page
             return Link(f"https://github.com/orgs/{parts[1]}", LinkKind.GITHUB_OWNER, parts[1])

@@ -23,7 +23,9 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import email.utils
+import ipaddress
 import re
+import socket
 import sqlite3
 import threading
 import time
@@ -35,12 +37,15 @@ from urllib.parse import urljoin, urlsplit
 
 import orjson
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
-from papercite import __version__
+from papercite import __version__, httpcache
+from papercite.httpcache import without_credentials
 from papercite.httpsettings import HttpSettings as HttpSettings  # where callers of the client find it
+from papercite.links import has_dot_segments
 
 USER_AGENT = f"papercite/{__version__} (+https://pypi.org/project/papercite/)"
 MAX_REDIRECTS = 5
@@ -116,22 +121,134 @@ class Stats:
                 self.conditional += 1
 
 
-class _CountingAdapter(HTTPAdapter):
-    """Counts what really goes on the wire (the cache answers before it gets here)."""
+class _Watch:
+    """One request's deadline, and whether the watchdog had to end the request."""
 
-    def __init__(self, stats: Stats, **kwargs: Any) -> None:
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        self.timer: threading.Timer | None = None
+        self.expired = False
+
+    def expire(self, sock: Any) -> None:
+        self.expired = True
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+_current = threading.local()  # .watch: the _Watch of the request this thread is sending
+
+
+class _GuardedConnection:
+    """A connection that a watchdog shuts down when its request passes its deadline.
+
+    urllib3's read timeout bounds each wait for bytes, so a server that sends a byte
+    just before each timeout could hold a request for ever; shutting the socket down
+    ends the status line, headers or body being read, wherever they are."""
+
+    sock: Any
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().request(*args, **kwargs)  # type: ignore[misc]
+        watch = getattr(_current, "watch", None)
+        if watch is not None:
+            # The socket is taken now: http.client hands it to the response and forgets it
+            # when the server closes the connection after answering.
+            sock = self.sock
+            timer = threading.Timer(max(0.0, watch.at - time.monotonic()), watch.expire, (sock,))
+            timer.daemon = True
+            timer.start()
+            watch.timer = timer
+        return result
+
+
+class _GuardedHTTP(_GuardedConnection, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _GuardedHTTPS(_GuardedConnection, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _GuardedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTP
+
+
+class _GuardedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPS
+
+
+_GUARDED_POOLS = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+
+
+class _Adapter(HTTPAdapter):
+    """Counts what really goes on the wire (the cache answers before it gets here) and gives
+    each request ``total`` seconds, from sending it to the last byte of the answer."""
+
+    def __init__(self, stats: Stats, total: float, **kwargs: Any) -> None:
         self._stats = stats
+        self._total = total
         super().__init__(**kwargs)
 
-    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _GUARDED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if hasattr(manager, "pool_classes_by_scheme"):
+            manager.pool_classes_by_scheme = _GUARDED_POOLS
+        return manager
+
+    def send(self, request: requests.PreparedRequest, stream: bool = False, **kwargs: Any) -> requests.Response:
         self._stats.sent(request)
-        return super().send(request, *args, **kwargs)
+        watch = _current.watch = _Watch(self._total)
+        try:
+            response = super().send(request, stream=True, **kwargs)
+            if not stream:
+                response.content  # noqa: B018 - read the body now, within the deadline
+        except requests.RequestException:
+            if watch.expired:
+                raise requests.ReadTimeout(f"no complete answer within {self._total:g} s") from None
+            raise
+        finally:
+            if watch.timer is not None:
+                watch.timer.cancel()
+            _current.watch = None
+        if watch.expired:  # a body read until the connection closed, cut short by the watchdog
+            response.close()
+            raise requests.ReadTimeout(f"no complete answer within {self._total:g} s")
+        return response
+
+
+_HEADER_VALUE = re.compile(r"[\x21-\x7e]+")  # what a token may hold: printable ASCII, no space
+
+
+def _loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+def token_problem(url: str, scope: str) -> str | None:
+    """Why a token must not go to ``url`` (of a service whose API is under ``scope``), or None."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (parts.scheme == "http" and _loopback(parts.hostname)):
+        return f"{origin(url)} is not https"
+    if has_dot_segments(parts.path):
+        return f"the path of {origin(url)}{parts.path} has . or .. segments"
+    if not without_credentials(url).lower().startswith(without_credentials(scope).lower()):
+        return f"{origin(url)}{parts.path} is outside the service's API ({without_credentials(scope)})"
+    return None
 
 
 def origin(url: str) -> str:
-    """``scheme://host[:port]`` of a URL, lower-cased."""
+    """``scheme://host[:port]`` of a URL, lower-cased, without credentials (``user:pass@``)."""
     parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+    return f"{parts.scheme.lower()}://{parts.netloc.rpartition('@')[2].lower()}"
 
 
 def _cache_key(request: requests.PreparedRequest, **kwargs: Any) -> str:
@@ -226,7 +343,7 @@ class HttpClient:
             raise_on_status=False,
             respect_retry_after_header=False,
         )
-        adapter = _CountingAdapter(self.stats, max_retries=retry, pool_maxsize=16)
+        adapter = _Adapter(self.stats, self.settings.timeout, max_retries=retry, pool_maxsize=16)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         session.headers["User-Agent"] = USER_AGENT
@@ -237,6 +354,11 @@ class HttpClient:
         if not self.settings.cache or self.settings.offline:
             return self._mount(requests.Session())
         path = self.settings.cache_path
+        try:
+            httpcache.prepare(path)
+        except httpcache.UnsafeCache as exc:
+            self._warn(str(path), f"{exc}: not used; running without a cache")
+            return self._mount(requests.Session())
         locked = f"cache locked by another program for {LOCK_WAIT:g} s; running without it"
         if not self._writable_soon(path):
             self._warn(str(path), locked)
@@ -260,8 +382,9 @@ class HttpClient:
         try:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
+            httpcache.prepare(path)
             return self._mount(self._cached_session(path))
-        except (sqlite3.Error, OSError) as exc:
+        except (sqlite3.Error, OSError, httpcache.UnsafeCache) as exc:
             self._warn(str(path), f"cache unusable ({exc}); running without it")
             return self._mount(requests.Session())
 
@@ -286,10 +409,10 @@ class HttpClient:
     def _cached_session(self, path: Path) -> requests.Session:
         from requests_cache import CachedSession  # imported only when a cache is used
 
-        path.parent.mkdir(parents=True, exist_ok=True)
         session = CachedSession(
             str(path),
             backend="sqlite",
+            serializer=httpcache.serializer(),
             expire_after=_STORED_FOR,
             allowable_codes=_CACHED_CODES,
             allowable_methods=("GET", "POST"),  # POST: GraphQL queries, keyed by their body
@@ -307,6 +430,23 @@ class HttpClient:
             self._warn(str(self.settings.cache_path), f"cache failed ({exc}); continuing without it")
             old, self._session = self._session, self._mount(requests.Session())
             old.close()
+
+    def reaches(self, url: str) -> bool:
+        """Does the service at ``url`` answer at all (any HTTP status), through the proxy and
+        CA settings a check would use? One attempt, no cache: for ``--skip-if-offline``."""
+        with requests.Session() as session:
+            adapter = _Adapter(self.stats, min(self.settings.timeout, 5.0), max_retries=0)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            session.headers["User-Agent"] = USER_AGENT
+            session.trust_env = False
+            try:
+                session.head(
+                    url, timeout=min(self.settings.timeout, 5.0), allow_redirects=False, **self._environment(url)
+                ).close()
+            except requests.RequestException:
+                return False
+        return True
 
     # -- limits -----------------------------------------------------------------
 
@@ -398,21 +538,48 @@ class HttpClient:
         age = _dt.datetime.now(_dt.timezone.utc) - confirmed.replace(tzinfo=confirmed.tzinfo or _dt.timezone.utc)
         return age.total_seconds() <= self.settings.max_cache_age
 
-    def get(self, url: str, *, headers: Mapping[str, str] | None = None, token: str | None = None) -> Answer:
-        """GET ``url``, following redirects within its origin. ``token`` goes to that origin only."""
-        return self._follow("GET", url, headers, token, None)
+    def get(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        token: str | None = None,
+        scope: str | None = None,
+    ) -> Answer:
+        """GET ``url``, following redirects within its origin (with a token, within ``scope``)."""
+        return self._follow("GET", url, headers, token, None, scope)
 
     def post_json(
-        self, url: str, payload: Any, *, headers: Mapping[str, str] | None = None, token: str | None = None
+        self,
+        url: str,
+        payload: Any,
+        *,
+        headers: Mapping[str, str] | None = None,
+        token: str | None = None,
+        scope: str | None = None,
     ) -> Answer:
         """POST a JSON body (a GraphQL query) to ``url``."""
-        return self._follow("POST", url, headers, token, orjson.dumps(payload))
+        return self._follow("POST", url, headers, token, orjson.dumps(payload), scope)
 
     def _follow(
-        self, method: str, url: str, headers: Mapping[str, str] | None, token: str | None, body: bytes | None
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        token: str | None,
+        body: bytes | None,
+        scope: str | None,
     ) -> Answer:
+        """Ask ``url`` and follow its redirects. A ``token`` goes only to URLs under ``scope``
+        (the service's API root; default: the origin asked), over https (plain http only to
+        loopback, for tests), and never to a path with ``.`` or ``..`` segments."""
         hops: list[tuple[int, str]] = []
         start = origin(url)
+        if token:
+            scope = scope or start + "/"
+            problem = token_problem(url, scope)
+            if problem:
+                raise ServiceError(f"token not sent: {problem}")
         while True:
             answer = self._send(method, url, headers, token, body)
             location = answer.headers.get("Location")
@@ -421,6 +588,8 @@ class HttpClient:
             target = urljoin(url, location)
             if origin(target) != start or len(hops) >= MAX_REDIRECTS:
                 break  # the caller sees the redirect itself and decides what it means
+            if token and scope and token_problem(target, scope):
+                break  # the token stays inside the service's API
             hops.append((answer.status, target))
             url = target
             if answer.status == 303:
@@ -435,6 +604,8 @@ class HttpClient:
         host = origin(url)
         request_headers = dict(headers or {})
         if token:
+            if not _HEADER_VALUE.fullmatch(token):
+                raise ServiceError("token not sent: it holds characters an HTTP header cannot carry")
             request_headers["Authorization"] = f"Bearer {token}"
         if body is not None:
             request_headers["Content-Type"] = "application/json"
@@ -452,7 +623,8 @@ class HttpClient:
                 except requests.ConnectTimeout:
                     raise ServiceError(f"cannot connect to {host} (timed out, after retries)") from None
                 except requests.Timeout:
-                    failure = ServiceError(f"no answer from {host} within {self.settings.timeout:g} s")
+                    # Not tried again: --timeout bounds the whole request, retries included.
+                    raise ServiceError(f"no answer from {host} within {self.settings.timeout:g} s") from None
                 except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
                     failure = ServiceError(f"incomplete answer from {host} ({_reason(exc)})")
                 except requests.ConnectionError as exc:

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from papercite.httpsettings import env_token
 from papercite.linkcheck import Verdict, checker_enricher
 from papercite.model import Link, LinkKind, LinkReport, LinkStatus
 from papercite.plugins.hookspecs import hookimpl
@@ -39,8 +40,13 @@ def graphql_url(api: str) -> str:
     return api[: -len("/v3")] + "/graphql" if api.endswith("/api/v3") else api + "/graphql"
 
 
+def _scope(api: str) -> str:
+    """Where the token may go: the API (``https://api.github.com/``; GitHub Enterprise: ``/api/``)."""
+    return graphql_url(api).rsplit("/", 1)[0] + "/"
+
+
 def _token(environ: Any) -> str | None:
-    return environ.get("GITHUB_TOKEN") or environ.get("GH_TOKEN") or None
+    return env_token(environ, "GITHUB_TOKEN", "GH_TOKEN")
 
 
 Target = tuple[str, str | None]  # (owner, repository or None for an owner page)
@@ -180,7 +186,7 @@ def _graphql(http: HttpClient, api: str, token: str, targets: list[Target]) -> I
     for start in range(0, len(targets), BATCH):
         batch = targets[start : start + BATCH]
         try:
-            answer = http.post_json(url, graphql_query(batch), headers=_HEADERS, token=token)
+            answer = http.post_json(url, graphql_query(batch), headers=_HEADERS, token=token, scope=_scope(api))
             verdicts = _graphql_verdicts(answer, batch)
         except RateLimited as exc:  # the rest would be refused too: report them, ask nothing more
             failed = Verdict(LinkStatus.ERROR, exc.http_status, exc.detail)

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+from papercite.httpsettings import env_token
 from papercite.linkcheck import Verdict, checker_enricher
 from papercite.model import Link, LinkKind, LinkReport, LinkStatus
 from papercite.plugins.hookspecs import hookimpl
@@ -33,7 +34,7 @@ def endpoint(environ: Any) -> str:
 
 
 def _token(environ: Any) -> str | None:
-    return environ.get("HF_TOKEN") or environ.get("HUGGING_FACE_HUB_TOKEN") or None
+    return env_token(environ, "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
 
 
 def check(links: Sequence[Link], ctx: EnrichContext) -> Iterator[LinkReport]:
@@ -64,7 +65,7 @@ def _verdict(http: HttpClient, base: str, token: str | None, link: Link) -> Verd
         return _owner_verdict(http, base, token, link.owner)
     kind = _API_KIND[link.kind]
     repo_id = f"{link.owner}/{link.name}"
-    answer = http.get(f"{base}/api/{kind}/{quote(repo_id)}", token=token)
+    answer = http.get(f"{base}/api/{kind}/{quote(repo_id)}", token=token, scope=f"{base}/api/")
     status = answer.redirects[0][0] if answer.redirects else answer.status
     noun = _NOUN[link.kind]
     if answer.status == 200:
@@ -85,10 +86,10 @@ def _verdict(http: HttpClient, base: str, token: str | None, link: Link) -> Verd
 
 
 def _owner_verdict(http: HttpClient, base: str, token: str | None, owner: str) -> Verdict:
-    answer = http.get(f"{base}/api/organizations/{quote(owner, safe='')}/overview", token=token)
+    answer = http.get(f"{base}/api/organizations/{quote(owner, safe='')}/overview", token=token, scope=f"{base}/api/")
     noun = "organisation"
     if answer.status in (401, 404):  # not an organisation: perhaps a user
-        answer = http.get(f"{base}/api/users/{quote(owner, safe='')}/overview", token=token)
+        answer = http.get(f"{base}/api/users/{quote(owner, safe='')}/overview", token=token, scope=f"{base}/api/")
         noun = "user"
     status = answer.redirects[0][0] if answer.redirects else answer.status
     if answer.status == 200:

@@ -1,0 +1,240 @@
+"""papercite must not be usable against the person running it (issue 14).
+
+Each test plays the attacker's part through the command line, against the stand-in
+services: a planted cache entry, a token that would leak, a settings file in the
+checked repository, a file name that looks like an option, a trickling server.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+import stat
+import time
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from conftest import Checker
+from standins import json_response
+
+ROOT = Path(__file__).parent.parent
+
+
+def listing(tmp_path: Path, *abstracts: str, name: str = "papers.txt") -> str:
+    text = "".join(
+        f"CLMar {i % 28 + 1}, 2021\nA Study of Link Number {i}Ada Lovelace, Alan Turing\n{abstract}\n"
+        for i, abstract in enumerate(abstracts)
+    )
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def cache_bytes(cache: Path) -> bytes:
+    return b"".join(file.read_bytes() for file in cache.iterdir() if file.is_file())
+
+
+# -- the cache cannot run code --------------------------------------------------------
+
+
+class _Planted:
+    """Unpickling this creates a file: proof that a cache entry was executed."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_planted_pickle_in_the_cache_is_never_run(checker: Checker, tmp_path: Path) -> None:
+    checker.github.add_repo("a/b")
+    path = listing(tmp_path, "https://github.com/a/b")
+    _, rows = checker.json(path)
+    assert rows[0]["status"] == "ok"
+    db = checker.cache / "http-cache.sqlite"
+    with sqlite3.connect(db) as con:
+        values = [row[0] for row in con.execute("SELECT value FROM responses")]
+        assert values and all(bytes(v).lstrip().startswith(b"{") for v in values)  # JSON, not pickle
+        marker = tmp_path / "pwned"
+        con.execute("UPDATE responses SET value = ?", (pickle.dumps(_Planted(marker)),))
+    checker.github.log.clear()
+    result, rows = checker.json(path, "--max-cache-age", "99999")
+    assert not marker.exists()
+    assert rows[0]["status"] == "ok"
+    assert len(checker.github.log) == 1  # the planted entry was a miss: asked again
+    assert "Traceback" not in result.output and "deserialize" not in result.output
+
+
+def test_garbage_and_foreign_json_in_the_cache_are_misses(checker: Checker, tmp_path: Path) -> None:
+    checker.github.add_repo("a/b")
+    path = listing(tmp_path, "https://github.com/a/b")
+    checker.json(path)
+    for planted in (b"\x80\x04garbage", b'{"status_code": "x", "_content": 5}', b"[1, 2]", b'"text"'):
+        with sqlite3.connect(checker.cache / "http-cache.sqlite") as con:
+            con.execute("UPDATE responses SET value = ?", (planted,))
+        result, rows = checker.json(path, "--max-cache-age", "99999")
+        assert rows[0]["status"] == "ok", planted
+        assert result.exit_code == 0 and "Traceback" not in result.output
+
+
+def test_the_cache_directory_is_private(checker: Checker, tmp_path: Path) -> None:
+    checker.github.add_repo("a/b")
+    checker.json(listing(tmp_path, "https://github.com/a/b"))
+    assert stat.S_IMODE(os.stat(checker.cache).st_mode) == 0o700
+    files = list(checker.cache.iterdir())
+    assert files and all(stat.S_IMODE(os.stat(f).st_mode) == 0o600 for f in files)
+
+
+def test_a_cache_directory_others_can_write_is_not_used(checker: Checker, tmp_path: Path) -> None:
+    checker.github.add_repo("a/b")
+    path = listing(tmp_path, "https://github.com/a/b")
+    checker.cache.mkdir()
+    checker.cache.chmod(0o777)
+    result, rows = checker.json(path)
+    assert rows[0]["status"] == "ok"
+    assert result.stderr.count("writable by other users: not used; running without a cache") == 1
+    assert not (checker.cache / "http-cache.sqlite").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a file away")
+def test_a_cache_owned_by_another_user_is_not_used(checker: Checker, tmp_path: Path) -> None:
+    checker.github.add_repo("a/b")
+    path = listing(tmp_path, "https://github.com/a/b")
+    checker.json(path)
+    os.chown(checker.cache / "http-cache.sqlite", 65534, 65534)
+    checker.github.log.clear()
+    result, rows = checker.json(path, "--max-cache-age", "99999")
+    assert rows[0]["status"] == "ok" and len(checker.github.log) == 1
+    assert "owned by another user (uid 65534): not used; running without a cache" in result.stderr
+    os.chown(checker.cache, 65534, 65534)
+    result, _ = checker.json(path)
+    assert "cache directory" in result.stderr and "owned by another user" in result.stderr
+
+
+# -- tokens ----------------------------------------------------------------------------
+
+
+def test_a_token_is_not_cached_after_a_same_host_redirect(checker: Checker, tmp_path: Path) -> None:
+    hub = checker.hub
+    hub.world.token = "hf_SAMEHOSTSECRET"
+    hub.add("new-org/model")
+    hub.world.renamed[("models", "old-org/model")] = "new-org/model"
+    result, rows = checker.json(listing(tmp_path, "https://huggingface.co/old-org/model"),
+                                HF_TOKEN="hf_SAMEHOSTSECRET")
+    assert rows[0]["status"] == "moved"
+    assert all(h[2].get("Authorization") == "Bearer hf_SAMEHOSTSECRET" for h in hub.log)
+    assert b"SAMEHOSTSECRET" not in cache_bytes(checker.cache)
+    assert "SAMEHOSTSECRET" not in result.output
+
+
+def test_a_graphql_token_is_not_cached_or_printed(checker: Checker, tmp_path: Path) -> None:
+    checker.github.world.token = "ghp_GRAPHQLSECRET"
+    checker.github.add_repo("a/b")
+    checker.github.rename("a/old", "a/b")
+    result, rows = checker.json(listing(tmp_path, "https://github.com/a/b https://github.com/a/old"),
+                                GITHUB_TOKEN="ghp_GRAPHQLSECRET")
+    assert {r["status"] for r in rows} == {"ok", "moved"}
+    assert b"GRAPHQLSECRET" not in cache_bytes(checker.cache)
+    assert "GRAPHQLSECRET" not in result.output
+
+
+def test_a_token_with_a_trailing_new_line_is_stripped_and_never_printed(checker: Checker, tmp_path: Path) -> None:
+    checker.github.world.token = "ghp_NEWLINESECRET"
+    checker.github.add_repo("a/b")
+    path = listing(tmp_path, "https://github.com/a/b")
+    for fmt in ("json", "text", "markdown", "junit", "github"):
+        result = checker.run("check-links", path, "--format", fmt, GITHUB_TOKEN="ghp_NEWLINESECRET\n")
+        assert "NEWLINESECRET" not in result.output, fmt
+    _, rows = checker.json(path, GITHUB_TOKEN="  ghp_NEWLINESECRET\n")
+    assert rows[0]["status"] == "ok"
+    # A token no header can carry is refused without being shown.
+    result, rows = checker.json(path, GITHUB_TOKEN="ghp_INNER\nSECRET")
+    assert rows[0]["status"] == "error" and "cannot carry" in rows[0]["detail"]
+    assert "INNER" not in result.output and "SECRET" not in result.output
+
+
+def test_credentials_in_a_service_url_are_neither_stored_nor_printed(checker: Checker, tmp_path: Path) -> None:
+    checker.github.add_repo("a/b")
+    api = checker.github.url.replace("http://", "http://robot:pa55w0rd@")
+    path = listing(tmp_path, "https://github.com/a/b https://github.com/c/gone")
+    for fmt in ("json", "text", "github"):
+        result = checker.run("check-links", path, "--format", fmt, PAPERCITE_GITHUB_API=api)
+        assert "pa55w0rd" not in result.output and "robot:" not in result.output
+    assert b"pa55w0rd" not in cache_bytes(checker.cache)
+    checker.github.script("/repos/a/b", *[json_response({}, 503)] * 4)
+    result, rows = checker.json(path, "--no-cache", PAPERCITE_GITHUB_API=api)
+    assert any(r["status"] == "error" for r in rows)
+    assert "pa55w0rd" not in result.output
+
+
+def test_a_token_goes_over_https_only(checker: Checker, tmp_path: Path) -> None:
+    path = listing(tmp_path, "https://github.com/a/b https://huggingface.co/o/m")
+    result, rows = checker.json(path, "--no-cache", PAPERCITE_GITHUB_API="http://papercite.invalid",
+                                PAPERCITE_HF_ENDPOINT="http://papercite.invalid", GITHUB_TOKEN="ghp_PLAIN",
+                                HF_TOKEN="hf_PLAIN")
+    assert [r["status"] for r in rows] == ["error", "error"]
+    assert all("token not sent: http://papercite.invalid is not https" in r["detail"] for r in rows)
+    assert "PLAIN" not in result.output
+
+
+@pytest.mark.parametrize("link", ["https://huggingface.co/datasets/../whoami-v2",
+                                  "https://huggingface.co/datasets/%2e%2e/whoami-v2",
+                                  "https://huggingface.co/spaces/%252E%252E/whoami-v2",
+                                  "https://huggingface.co/./x/y"])
+def test_a_link_with_dot_segments_is_never_asked(checker: Checker, tmp_path: Path, link: str) -> None:
+    checker.hub.world.token = "hf_DOTS"
+    result, rows = checker.json(listing(tmp_path, link), HF_TOKEN="hf_DOTS")
+    assert rows == [] and checker.hub.log == []
+    assert result.exit_code == 0
+
+
+def test_a_token_stays_inside_the_service_api(checker: Checker, tmp_path: Path) -> None:
+    checker.hub.world.token = "hf_SCOPE"
+    checker.hub.script("/api/models/o/m", Response("", 307, {"Location": "/whoami-v2"}))
+    _, rows = checker.json(listing(tmp_path, "https://huggingface.co/o/m"), HF_TOKEN="hf_SCOPE")
+    assert [path for _, path, _ in checker.hub.log] == ["/api/models/o/m"]  # the redirect was not followed
+    assert rows[0]["status"] == "error"
+
+
+# -- --timeout bounds a whole request ---------------------------------------------------
+
+
+def test_a_trickling_server_cannot_hold_a_run(checker: Checker, tmp_path: Path) -> None:
+    def trickle(request: Request) -> Response:
+        def body():
+            yield b'{"full_name": "a/b"'
+            for _ in range(400):
+                time.sleep(0.05)  # always well within the read timeout
+                yield b" "
+            yield b"}"
+
+        return Response(body(), 200, {"Content-Length": str(19 + 400 + 1)}, content_type="application/json")
+
+    checker.github.script("/repos/a/b", *[trickle] * 4)
+    start = time.monotonic()
+    _, rows = checker.json(listing(tmp_path, "https://github.com/a/b"), "--timeout", "1", "--no-cache")
+    assert time.monotonic() - start < 6  # 20 s of trickle, four times over, before
+    assert rows[0]["status"] == "error" and "within 1 s" in rows[0]["detail"]
+
+
+def test_a_proxy_is_used_to_decide_offline(checker: Checker, tmp_path: Path) -> None:
+    """Only a proxy reaches the services: --skip-if-offline must see them through it."""
+    proxy = HTTPServer()
+    proxy.expect_request("/repos/a/b").respond_with_json({"full_name": "a/b"})
+    proxy.expect_request("/").respond_with_json({})
+    proxy.start()
+    try:
+        env = {"PAPERCITE_GITHUB_API": "http://api.papercite.invalid", "PAPERCITE_HF_ENDPOINT": "http://hub.papercite.invalid",
+               "HTTP_PROXY": proxy.url_for("/").rstrip("/"), "http_proxy": None, "NO_PROXY": None, "no_proxy": None}
+        path = listing(tmp_path, "https://github.com/a/b")
+        result = checker.run("check-links", path, "--skip-if-offline", "--no-cache", "--format", "json", **env)
+        assert "link check skipped" not in result.stderr
+        assert '"status": "ok"' in result.stdout
+    finally:
+        proxy.clear()
+        proxy.stop()
