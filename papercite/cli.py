@@ -687,7 +687,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
             if command_name not in (None, name):
                 continue
             options = [p for p in cli.commands[name].params if isinstance(p, click.Option) and not p.hidden]
-            options = [p for p in options if p.name not in ("help", "output")]
+            options = [p for p in options if p.name != "help"]
             if not options:
                 continue
             click.echo(f"\n[{name}]")

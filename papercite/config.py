@@ -1,10 +1,11 @@
 """Settings from a file: ``papercite.toml``, or ``[tool.papercite]`` in ``pyproject.toml``.
 
 The nearest such file from the working directory upwards is used (or the one
-``--config`` names). Keys are the long option names without dashes in front:
+``--config`` names); the search stops at the repository's root (the directory
+holding ``.git``) or the home directory. Keys are the long option names without
+dashes in front:
 
     [tool.papercite]
-    github-api = "https://ghe.example.com/api/v3"
     max-cache-age = 3600
 
     [tool.papercite.check-links]
@@ -14,6 +15,11 @@ A top-level key applies to every command that has the option, a table named
 after a command to that command only. They become click's ``default_map``, so
 the precedence is: command line > environment variable > file > built-in
 default. Every key and value is checked when the file is read.
+
+A settings file in a repository is written by whoever opened the pull request
+being checked, so it does not choose where requests, tokens and the cache go:
+service URLs and the cache directory come only from the command line or the
+environment, and output paths stay inside the file's own directory tree.
 """
 
 from __future__ import annotations
@@ -26,6 +32,14 @@ from typing import Any
 import click
 
 CONFIG_FILE = "papercite.toml"
+# Settings a file may not hold, with the environment variable to use instead.
+NOT_FROM_FILES = {
+    "github-api": "PAPERCITE_GITHUB_API",
+    "hf-endpoint": "PAPERCITE_HF_ENDPOINT",
+    "arxiv-api": "PAPERCITE_ARXIV_API",
+    "cache-dir": "PAPERCITE_CACHE_DIR",
+}
+OUTPUT_PATHS = ("output", "merge", "report")  # keys whose values are files papercite writes
 
 
 class ConfigError(Exception):
@@ -33,7 +47,9 @@ class ConfigError(Exception):
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest ``papercite.toml``, or ``pyproject.toml`` with a ``[tool.papercite]`` table."""
+    """The nearest ``papercite.toml``, or ``pyproject.toml`` with a ``[tool.papercite]`` table,
+    from ``start`` up to the repository root or the home directory (never above them)."""
+    home = Path.home()
     for folder in (start, *start.parents):
         own = folder / CONFIG_FILE
         if own.is_file():
@@ -45,6 +61,8 @@ def find_config(start: Path) -> Path | None:
                     return pyproject
             except ConfigError:
                 return pyproject  # a broken pyproject.toml is reported, not skipped
+        if folder == home or (folder / ".git").exists():
+            break
     return None
 
 
@@ -80,6 +98,7 @@ def default_map(path: Path, group: click.Group) -> dict[str, dict[str, Any]]:
     result: dict[str, dict[str, Any]] = {name: {} for name in commands}
     shared = {key: value for key, value in settings.items() if not (key in commands and isinstance(value, dict))}
     for key, value in shared.items():
+        _not_from_files(path, key)
         owners = [name for name, command in commands.items() if _option(command, key) is not None]
         if not owners:
             raise ConfigError(f"{path}: {key}: unknown setting (known: {', '.join(_known(commands.values()))})")
@@ -90,6 +109,7 @@ def default_map(path: Path, group: click.Group) -> dict[str, dict[str, Any]]:
     for name, table in settings.items():
         if name in commands and isinstance(table, dict):
             for key, value in table.items():
+                _not_from_files(path, f"{name}.{key}")
                 param = _option(commands[name], key)
                 if param is None:
                     known = ", ".join(_known([commands[name]]))
@@ -113,14 +133,42 @@ def _known(commands: Iterable[click.Command]) -> list[str]:
             for param in command.params
             if isinstance(param, click.Option) and not param.hidden
             for opt in param.opts
-            if opt.startswith("--") and opt not in ("--help", "--output")
+            if opt.startswith("--") and opt != "--help"
         }
     )
+
+
+def _not_from_files(path: Path, key: str) -> None:
+    name = key.rpartition(".")[2]
+    if name in NOT_FROM_FILES or "token" in name.lower():
+        instead = NOT_FROM_FILES.get(name, "the environment")
+        raise ConfigError(
+            f"{path}: {key}: not taken from a settings file (one in a checked repository would choose where "
+            f"requests and tokens go); give it on the command line or in {instead}"
+        )
+
+
+def _inside(path: Path, key: str, value: Any) -> Any:
+    """An output path from the file at ``path``, relative to its directory and inside its
+    tree; a ConfigError for an absolute path, a ``..`` or a link out of the tree."""
+    if not isinstance(value, str) or value == "-":
+        return value
+    fmt, sep, target = value.partition(":") if key.endswith("report") else ("", "", value)
+    pure = Path(target)
+    if not target or pure.is_absolute() or ".." in pure.parts or target.startswith("~"):
+        raise ConfigError(f"{path}: {key}: {value!r} must be a path inside {path.parent} (no absolute path, no '..')")
+    root = path.parent.resolve()
+    resolved = (root / pure).resolve()
+    if resolved != root and root not in resolved.parents:
+        raise ConfigError(f"{path}: {key}: {value!r} leads out of {path.parent} (through a symbolic link)")
+    return f"{fmt}{sep}{root / pure}"
 
 
 def _check(path: Path, key: str, param: click.Option, value: Any) -> Any:
     """``value`` as the option takes it, or a ConfigError naming the file and key."""
     where = f"{path}: {key}"
+    if key.rpartition(".")[2] in OUTPUT_PATHS:
+        value = [_inside(path, key, v) for v in value] if isinstance(value, list) else _inside(path, key, value)
     if param.is_flag and not isinstance(value, bool):
         raise ConfigError(f"{where}: expected true or false, not {value!r}")
     if isinstance(value, (dict, Mapping)):

@@ -19,27 +19,26 @@ def project(checker: Checker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     return tmp_path
 
 
-def test_service_url_from_pyproject(checker: Checker, project: Path) -> None:
-    (project / "pyproject.toml").write_text(
-        f'[project]\nname = "x"\n\n[tool.papercite]\ngithub-api = "{checker.github.url}"\n'
-    )
-    result = checker.run("check-links", "../papers.txt", "--format", "json", PAPERCITE_GITHUB_API=None)
+def test_settings_from_pyproject(checker: Checker, project: Path) -> None:
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.papercite]\noffline = true\n')
+    result = checker.run("check-links", "../papers.txt", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert '"status": "ok"' in result.stdout
-    assert len(checker.github.log) == 1
+    assert '"status": "unchecked"' in result.stdout
+    assert checker.github.log == []
 
 
 def test_precedence_cli_then_environment_then_file(checker: Checker, project: Path) -> None:
-    (project / "papercite.toml").write_text('github-api = "http://127.0.0.1:9/from-file"\n\n[check-links]\nfail-on = "ok"\n')
-    # environment beats the file
+    (project / "papercite.toml").write_text('arxiv-delay = 5\n\n[check-links]\nfail-on = "ok"\n')
     result = checker.run("check-links", "../papers.txt")
     assert "1 links: 1 ok" in result.stdout or "1 link: 1 ok" in result.stdout
     assert result.exit_code == 1  # fail-on = "ok" from the file's [check-links] table
-    # the command line beats both
+    # the command line beats the file
     assert checker.run("check-links", "../papers.txt", "--fail-on", "broken").exit_code == 0
-    bad = checker.run("check-links", "../papers.txt", "--github-api", "http://127.0.0.1:9/cli", "--no-cache",
-                      "--timeout", "0.5")
-    assert "cannot connect to http://127.0.0.1:9" in bad.stdout
+    # the environment beats the file
+    shown = checker.run("config", "export", PAPERCITE_ARXIV_DELAY="1").stdout
+    assert 'arxiv-delay = "1"  # environment PAPERCITE_ARXIV_DELAY' in shown
+    shown = checker.run("config", "export", PAPERCITE_ARXIV_DELAY=None).stdout
+    assert f"arxiv-delay = 5.0  # {project / 'papercite.toml'}" in shown
 
 
 @pytest.mark.parametrize(

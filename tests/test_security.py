@@ -238,3 +238,81 @@ def test_a_proxy_is_used_to_decide_offline(checker: Checker, tmp_path: Path) -> 
     finally:
         proxy.clear()
         proxy.stop()
+
+
+# -- settings files are not trusted with where things go ---------------------------------
+
+
+@pytest.fixture
+def repo(checker: Checker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A checked-out repository at tmp/repo, the working directory in its sub/ folder."""
+    checker.github.add_repo("a/b")
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "sub").mkdir()
+    (root / "papers.txt").write_text("CLMar 1, 2021\nA Study of LinksAda Lovelace, Alan Turing\nhttps://github.com/a/b\n")
+    monkeypatch.chdir(root / "sub")
+    return root
+
+
+def test_settings_are_not_looked_for_above_the_repository(checker: Checker, repo: Path) -> None:
+    (repo.parent / "papercite.toml").write_text("offline = true\n")  # e.g. /tmp/papercite.toml on a shared machine
+    shown = checker.run("config", "check-links").stdout
+    assert shown.startswith("# settings file: none")
+    (repo / "papercite.toml").write_text("offline = true\n")
+    assert checker.run("config", "check-links").stdout.startswith(f"# settings file: {repo / 'papercite.toml'}")
+
+
+def test_settings_are_not_looked_for_above_home(checker: Checker, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "papercite.toml").write_text("offline = true\n")
+    home = tmp_path / "home"
+    (home / "work").mkdir(parents=True)
+    monkeypatch.chdir(home / "work")
+    assert checker.run("config", HOME=str(home)).stdout.startswith("# settings file: none")
+
+
+@pytest.mark.parametrize("content", [
+    'github-api = "http://127.0.0.1:9/evil"\n',
+    'hf-endpoint = "http://127.0.0.1:9/evil"\n',
+    'arxiv-api = "http://127.0.0.1:9/evil"\n',
+    'cache-dir = "/tmp/shared-cache"\n',
+    '[check-links]\ncache-dir = "x.json"\n',
+    'github-token = "ghp_x"\n',
+])
+def test_a_settings_file_cannot_choose_services_cache_or_tokens(checker: Checker, repo: Path, content: str) -> None:
+    (repo / "papercite.toml").write_text(content)
+    result = checker.run("check-links", "../papers.txt")
+    assert result.exit_code == 2
+    key = content.split("=")[0].strip().replace("[check-links]\n", "check-links.")
+    assert f"papercite.toml: {key}: not taken from a settings file" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert checker.github.log == []
+
+
+@pytest.mark.parametrize("value", ['"/tmp/evil.bib"', '"../evil.bib"', '"sub/../../evil.bib"', '"~/evil.bib"'])
+def test_output_paths_from_a_settings_file_stay_in_its_tree(checker: Checker, repo: Path, value: str) -> None:
+    (repo / "papercite.toml").write_text(f"[export]\noutput = {value}\n")
+    result = checker.run("export", "../papers.txt", "--to", "bibtex")
+    assert result.exit_code == 2 and "papercite.toml: export.output: " in result.stderr
+    (repo / "papercite.toml").write_text(f"[check-links]\nreport = [{value.replace(chr(34), chr(34) + 'markdown:', 1)}]\n")
+    result = checker.run("check-links", "../papers.txt")
+    assert result.exit_code == 2 and "papercite.toml: check-links.report: " in result.stderr
+    assert not (repo.parent / "evil.bib").exists()
+
+
+def test_an_output_path_through_a_link_out_of_the_tree_is_refused(checker: Checker, repo: Path) -> None:
+    (repo / "out").symlink_to(repo.parent)
+    (repo / "papercite.toml").write_text('[export]\noutput = "out/evil.bib"\n')
+    result = checker.run("export", "../papers.txt", "--to", "bibtex")
+    assert result.exit_code == 2 and "leads out of" in result.stderr
+
+
+def test_output_paths_from_a_settings_file_are_relative_to_it_and_shown(checker: Checker, repo: Path) -> None:
+    (repo / "refs").mkdir()
+    (repo / "papercite.toml").write_text('[export]\noutput = "refs/papers.bib"\n')
+    result = checker.run("export", "../papers.txt", "--to", "bibtex")
+    assert result.exit_code == 0, result.output
+    assert (repo / "refs" / "papers.bib").read_text().startswith("@misc{")
+    shown = checker.run("config", "export").stdout.splitlines()
+    assert f'output = "{repo / "refs" / "papers.bib"}"  # {repo / "papercite.toml"}' in shown
