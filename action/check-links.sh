@@ -16,7 +16,8 @@ while IFS= read -r pattern; do
 done <<< "${INPUT_EXCLUDE:-}"
 
 summary="$(mktemp "${RUNNER_TEMP:-/tmp}/papercite-summary.XXXXXX")"
-papercite check-links "${files[@]}" "${args[@]}" --report "markdown:$summary"
+# "--": a file named like an option ("--exclude=.*", "-oX.json") is still a file.
+papercite check-links "${args[@]}" --report "markdown:$summary" -- "${files[@]}"
 status=$?
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ] && [ -s "$summary" ]; then
   cat "$summary" >> "$GITHUB_STEP_SUMMARY"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -80,6 +81,12 @@ def test_pre_commit_hooks_run_as_pre_commit_runs_them(checker: Checker, tmp_path
     assert run("papercite-bib", [path, "--to", "bibtex", "-o", "refs.bib"], ["papers.txt"]).returncode == 0
     links = run("papercite-check-links", [], ["papers.txt", "refs.bib"])
     assert links.returncode == 1 and "broken: https://github.com/a/gone" in links.stdout
+    # A staged file named like an option is checked as a file, not obeyed.
+    for name in ("--exclude=.*", "-oX.txt"):
+        shutil.copy(path, tmp_path / name)
+        links = run("papercite-check-links", [], [name])
+        assert links.returncode == 1 and "broken: https://github.com/a/gone" in links.stdout, name
+        assert not (tmp_path / "X.txt").exists()
     assert re.search(hooks["papercite-check-links"]["files"], "refs.bib")
     assert re.search(hooks["papercite-check-links"]["files"], "papers.txt")
 
@@ -93,6 +100,7 @@ def test_github_action_step(checker: Checker, tmp_path: Path) -> None:
     assert {k.removeprefix("INPUT_").lower().replace("_", "-") for k in step["env"] if k.startswith("INPUT_")} <= set(
         action["inputs"])
     path = mixed(checker, tmp_path)
+    shutil.copy(path, tmp_path / "--exclude=.*")  # a file named like an option is a file
     summary = tmp_path / "step-summary.md"
     summary.write_text("## earlier step\n")
     variables = checker.subprocess_env(
@@ -100,7 +108,7 @@ def test_github_action_step(checker: Checker, tmp_path: Path) -> None:
         GITHUB_ACTION_PATH=str(ROOT),
         GITHUB_STEP_SUMMARY=str(summary),
         RUNNER_TEMP=str(tmp_path),
-        INPUT_FILES=f"{path}",
+        INPUT_FILES=f"{path} --exclude=.*",
         INPUT_FAIL_ON="broken",
         INPUT_ACCEPT="gated",
         INPUT_EXCLUDE="example\\.org\n",
@@ -114,5 +122,5 @@ def test_github_action_step(checker: Checker, tmp_path: Path) -> None:
     assert any(line.startswith(f"::warning file={path},line=1,") for line in lines)
     assert not any("gated" in line for line in lines if line.startswith("::"))  # accepted
     text = summary.read_text()
-    assert text.startswith("## earlier step\n### papercite check-links: 4 links")  # appended, not replaced
+    assert text.startswith("## earlier step\n### papercite check-links: 8 links")  # appended; the odd name checked too
     assert "| **broken** | https://github.com/a/gone |" in text
