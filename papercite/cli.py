@@ -37,6 +37,7 @@ from papercite.parallel import default_jobs
 from papercite.pipeline import read_records, render_records
 from papercite.plugins.manager import PluginError, Registry, get_plugin_manager
 from papercite.plugins.types import EnrichContext, ExportContext, Exporter, ExportOptions, Progress, Rendered
+from papercite.safetext import one_line
 
 if TYPE_CHECKING:
     from papercite.httpsettings import HttpSettings
@@ -249,6 +250,11 @@ class EnrichRequest:
     explain: bool = False
 
 
+def _say(line: str) -> None:
+    """A message on standard error, on one line whatever the file names and answers in it hold."""
+    click.echo(one_line(line), err=True)
+
+
 @contextlib.contextmanager
 def _progress_bar() -> Iterator[Progress]:
     """A bar on standard error (only used when it is a terminal)."""
@@ -286,7 +292,7 @@ class App:
     def registry(self) -> Registry:
         registry = Registry(self._pm_factory())
         for problem in registry.problems:
-            click.echo(f"papercite: warning: plugin {problem.plugin!r} {problem.message}", err=True)
+            _say(f"papercite: warning: plugin {problem.plugin!r} {problem.message}")
         return registry
 
     @staticmethod
@@ -313,7 +319,7 @@ class App:
             update_links=request.update_links,
             complete_authors=request.complete_authors,
             explain=request.explain,
-            note=lambda line: click.echo(f"papercite: {line}", err=True),
+            note=lambda line: _say(f"papercite: {line}"),
         )
         return enrich(records, enrichers, enrich_ctx)
 
@@ -326,11 +332,11 @@ class App:
                 f"({stats.conditional} conditional), {stats.cached} answered from the cache",
                 err=True,
             )
-        click.echo(f"papercite: {self.diagnostics.summary()}", err=True)
+        _say(f"papercite: {self.diagnostics.summary()}")
         if self.diagnostics.fatal:
             sys.exit(EXIT_INPUT)
         if strict and self.diagnostics.counted:
-            click.echo("papercite: --strict: failing because of the messages above", err=True)
+            _say("papercite: --strict: failing because of the messages above")
             sys.exit(EXIT_STRICT)
 
 
@@ -383,7 +389,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
             try:
                 ctx.default_map = default_map(path, cli)
             except ConfigError as exc:
-                click.echo(f"papercite: error: {exc}", err=True)
+                _say(f"papercite: error: {exc}")
                 sys.exit(EXIT_INPUT)
 
     @cli.command()
@@ -641,7 +647,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         if skip_if_offline and not net.settings.offline:
             unreachable = _unreachable(net)
             if unreachable:
-                click.echo(f"papercite: no network ({unreachable}): link check skipped", err=True)
+                _say(f"papercite: no network ({unreachable}): link check skipped")
                 return
         excluded = [0]
         records = app.enrich(_without(_records(app, read), patterns, excluded), EnrichRequest(names, net))
@@ -654,15 +660,15 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
             except BrokenPipeError:
                 raise
             except OSError as exc:
-                click.echo(f"papercite: error: {path}: {exc.strerror or exc}", err=True)
+                _say(f"papercite: error: {path}: {exc.strerror or exc}")
                 sys.exit(EXIT_INPUT)
         failing = [r for r in results if policy.fails(r.report.status)]
         more = f", {excluded[0]} excluded" if excluded[0] else ""
-        click.echo(f"papercite: {summary(results)}{more}", err=True)
+        _say(f"papercite: {summary(results)}{more}")
         app.finish(read.strict)
         if failing:
             statuses = ", ".join(sorted(s.value for s in fail_on - accept))
-            click.echo(f"papercite: {len(failing)} link(s) with a status in --fail-on ({statuses})", err=True)
+            _say(f"papercite: {len(failing)} link(s) with a status in --fail-on ({statuses})")
             sys.exit(EXIT_STRICT)
 
     @cli.command("config")
@@ -836,7 +842,7 @@ def _run_merge(
     except FileNotFoundError:
         existing_bytes = b""
     except OSError as exc:
-        click.echo(f"papercite: error: {merge_into}: {exc.strerror or exc}", err=True)
+        _say(f"papercite: error: {merge_into}: {exc.strerror or exc}")
         sys.exit(EXIT_INPUT)
     result: list[MergeResult] = []
     ctx = ExportContext(app.diagnostics, options)
@@ -854,9 +860,9 @@ def _run_merge(
             else:
                 write_bytes_atomically(target, data)
         except OSError as exc:
-            click.echo(f"papercite: error: {target}: {exc.strerror or exc}", err=True)
+            _say(f"papercite: error: {target}: {exc.strerror or exc}")
             sys.exit(EXIT_INPUT)
-    click.echo(f"papercite: merge into {merge_into}: {merged.added} added, {merged.present} already there", err=True)
+    _say(f"papercite: merge into {merge_into}: {merged.added} added, {merged.present} already there")
     app.finish(read.strict)
 
 
@@ -869,7 +875,7 @@ def _guarded(app: App, action: Callable[[], None]) -> None:
     except Exception as exc:
         if app.verbose:
             raise
-        click.echo(f"papercite: error: {type(exc).__name__}: {exc} (use --verbose for the traceback)", err=True)
+        _say(f"papercite: error: {type(exc).__name__}: {exc} (use --verbose for the traceback)")
         sys.exit(EXIT_STRICT)
 
 
@@ -926,11 +932,11 @@ def _run_export(
     except BrokenPipeError:
         raise
     except OSError as exc:
-        click.echo(f"papercite: error: {output}: {exc.strerror or exc}", err=True)
+        _say(f"papercite: error: {output}: {exc.strerror or exc}")
         sys.exit(EXIT_INPUT)
     if fail_if_changed and _contents(output) != before:
         app.finish(read.strict)
-        click.echo(f"papercite: {output} changed (written again): commit it", err=True)
+        _say(f"papercite: {output} changed (written again): commit it")
         sys.exit(EXIT_STRICT)
     app.finish(read.strict)
 

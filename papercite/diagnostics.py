@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from papercite.model import Source
+from papercite.safetext import one_line
 
 
 class Severity(str, Enum):
@@ -26,7 +27,8 @@ class Diagnostic:
     fatal: bool = False  # the input could not be read at all (exit 2)
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.severity.value}: {self.message}"
+        # File names, titles and service answers in it are others' text: one line, no controls.
+        return one_line(f"{self.source}: {self.severity.value}: {self.message}")
 
 
 class Diagnostics:

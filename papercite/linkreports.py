@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from papercite.model import LinkReport, LinkStatus, Paper, Source
+from papercite.safetext import one_line, without_controls
 
 DEFAULT_FAIL_ON = frozenset({LinkStatus.BROKEN})
 
@@ -88,13 +89,9 @@ def _describe(report: LinkReport) -> str:
     return text + (f" ({report.detail})" if report.detail else "")
 
 
-def _one_line(text: str) -> str:
-    return re.sub(r"[\x00-\x1f\x7f]+", " ", text)
-
-
 def write_text(results: Sequence[LinkResult], out: TextIO, policy: Policy) -> None:
     for r in _problems(results, policy):
-        out.write(_one_line(f"{r.where}: {r.report.status.value}: {_describe(r.report)}") + "\n")
+        out.write(one_line(f"{r.where}: {r.report.status.value}: {_describe(r.report)}") + "\n")
     out.write(summary(results) + "\n")
 
 
@@ -104,8 +101,13 @@ def write_json(results: Sequence[LinkResult], out: TextIO, policy: Policy) -> No
 
 
 def _cell(text: str) -> str:
-    text = _one_line(text).replace("\\", "\\\\").replace("|", "\\|")
-    return text.replace("<", "&lt;").replace(">", "&gt;") or " "
+    """A table cell as a code span: nothing in a title, URL or detail becomes a link, an
+    image, emphasis or HTML in the step summary; only ``|`` needs escaping there."""
+    text = one_line(text).strip().replace("|", "\\|")
+    if not text:
+        return " "
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if text[0] == "`" or text[-1] == "`" else f"{fence}{text}{fence}"
 
 
 def write_markdown(results: Sequence[LinkResult], out: TextIO, policy: Policy) -> None:
@@ -117,9 +119,9 @@ def write_markdown(results: Sequence[LinkResult], out: TextIO, policy: Policy) -
     out.write("| Status | Link | Paper | Where | Detail |\n|---|---|---|---|---|\n")
     for r in problems:
         link = r.report.url + (f" → {r.report.target}" if r.report.target else "")
-        mark = "**" if policy.fails(r.report.status) else ""
-        cells = [f"{mark}{r.report.status.value}{mark}", link, r.paper, r.where, r.report.detail]
-        out.write("| " + " | ".join(_cell(c) for c in cells) + " |\n")
+        status = f"**{r.report.status.value}**" if policy.fails(r.report.status) else r.report.status.value
+        cells = [_cell(c) for c in (link, r.paper, r.where, r.report.detail)]
+        out.write("| " + " | ".join([status, *cells]) + " |\n")
 
 
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -154,7 +156,8 @@ def write_junit(results: Sequence[LinkResult], out: TextIO, policy: Policy) -> N
 
 
 def _escape_data(text: str) -> str:
-    """GitHub workflow-command escaping of the message."""
+    """GitHub workflow-command escaping of the message (other control characters dropped)."""
+    text = without_controls(text.replace("\t", " ").replace("\u2028", " ").replace("\u2029", " ").replace("\r", "\n"))
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -453,9 +453,9 @@ def test_markdown_table_and_text(mixed: tuple[Checker, str]) -> None:
     assert md.startswith("### papercite check-links: 4 links: 1 ok, 1 moved, 1 gated, 1 broken\n")
     rows = [line for line in md.splitlines() if line.startswith("| ") and "---" not in line]
     assert rows[0] == "| Status | Link | Paper | Where | Detail |"
-    assert rows[1].startswith("| moved | https://github.com/a/old → https://github.com/b/new | A Study of Link Number 0 |")
-    assert rows[2].startswith("| **broken** | https://github.com/a/gone |")
-    assert rows[3].startswith("| gated | https://huggingface.co/org/gated |")
+    assert rows[1].startswith("| moved | `https://github.com/a/old → https://github.com/b/new` | `A Study of Link Number 0` |")
+    assert rows[2].startswith("| **broken** | `https://github.com/a/gone` |")
+    assert rows[3].startswith("| gated | `https://huggingface.co/org/gated` |")
     text = checker.run("check-links", path).stdout.splitlines()
     assert text[0] == f"{path}:1: moved: https://github.com/a/old -> https://github.com/b/new (renamed or transferred to b/new)"
     assert text[-1] == "4 links: 1 ok, 1 moved, 1 gated, 1 broken"

@@ -123,4 +123,4 @@ def test_github_action_step(checker: Checker, tmp_path: Path) -> None:
     assert not any("gated" in line for line in lines if line.startswith("::"))  # accepted
     text = summary.read_text()
     assert text.startswith("## earlier step\n### papercite check-links: 8 links")  # appended; the odd name checked too
-    assert "| **broken** | https://github.com/a/gone |" in text
+    assert "| **broken** | `https://github.com/a/gone` |" in text

@@ -316,3 +316,57 @@ def test_output_paths_from_a_settings_file_are_relative_to_it_and_shown(checker:
     assert (repo / "refs" / "papers.bib").read_text().startswith("@misc{")
     shown = checker.run("config", "export").stdout.splitlines()
     assert f'output = "{repo / "refs" / "papers.bib"}"  # {repo / "papercite.toml"}' in shown
+
+
+# -- what others wrote cannot start a workflow command or reach an output raw ------------
+
+
+def test_no_line_from_a_service_or_an_input_starts_a_workflow_command(checker: Checker, tmp_path: Path) -> None:
+    checker.github.add_repo("a/ok")
+    evil = "x\n::add-mask::\n::set-output name=pwned::1\r##[set-env name=X]y\u2028::error::z\x85::warning::w"
+    checker.github.script("/repos/a/blocked", json_response({"block": {"reason": evil}}, 403))
+    checker.github.script("/repos/a/blocked", json_response({"block": {"reason": evil}}, 403))
+    name = "::error title=pwned::from a file name.txt"
+    path = listing(tmp_path, "https://github.com/a/ok https://github.com/a/blocked", name=name)
+    (tmp_path / "evil.txt").write_text(f"CLMar 1, 2021\nA Study{evil}Ada Lovelace\nabstract\n")
+    for fmt in ("text", "github", "markdown"):
+        result = checker.run("check-links", path, str(tmp_path / "evil.txt"), "--format", fmt, "--no-cache",
+                             "--fail-on", "broken,error")
+        assert result.exit_code == 1, result.output
+        for line in (result.stdout + result.stderr).splitlines():
+            legit = fmt == "github" and line.startswith(("::error file=", "::warning file="))
+            assert legit or not line.startswith(("::", "##[")), (fmt, line)
+            assert "\r" not in line and "\u2028" not in line and "\x85" not in line
+        assert "pwned" in result.output  # still reported, on its own line's terms
+
+
+def test_the_markdown_summary_shows_titles_urls_and_details_as_text(checker: Checker, tmp_path: Path) -> None:
+    title = "![track](https://evil.example/pixel.png) [click](https://evil.example) <img src=x> **bold** `code`"
+    checker.github.script("/repos/a/gone", json_response({"message": "Not Found"}, 404))
+    path = tmp_path / "papers.txt"
+    path.write_text(f"CLMar 1, 2021\n{title}Ada Lovelace, Alan Turing\nhttps://github.com/a/gone\n")
+    md = checker.run("check-links", str(path), "--format", "markdown").stdout
+    row = next(line for line in md.splitlines() if "gone" in line)
+    cells = [c.strip() for c in row.strip("|").split(" | ")]
+    assert cells[0] == "**broken**"
+    for cell in cells[1:]:  # every cell is one code span: no link, image, emphasis or HTML
+        fence = cell[: len(cell) - len(cell.lstrip("`"))]
+        assert fence and cell.endswith(fence) and fence not in cell[len(fence):-len(fence)], cell
+    assert "pixel.png" in row
+
+
+def test_control_characters_never_reach_an_output_raw(tmp_path: Path, checker: Checker) -> None:
+    import json
+    import re
+
+    evil = "Esc \u001b[31mred\u0007 bell \u009b csi \u0000 nul \u0085 nel"
+    item = {"id": "a", "type": "article-journal", "title": evil, "author": [{"family": "Sm\u001bith", "given": "J"}],
+            "issued": {"date-parts": [[2020]]}, "abstract": evil, "URL": "https://example.com/a\u001bb",
+            "container-title": evil}
+    src = tmp_path / "refs.json"
+    src.write_text(json.dumps([item]))
+    for fmt in ("bibtex", "biblatex", "text", "html", "ris"):
+        result = checker.run("export", str(src), "--to", fmt)
+        assert result.exit_code == 0, result.output
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.stdout), (fmt, result.stdout)
+        assert "31mred" in result.stdout and "@misc{," not in result.stdout

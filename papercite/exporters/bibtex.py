@@ -35,6 +35,7 @@ from papercite.exporters import published_venue, writable
 from papercite.model import Group, LinkKind, Paper
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered, write_joined
+from papercite.safetext import without_controls
 from papercite.texify import escape_text, to_bib, url_field
 
 _LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]\s*")
@@ -184,7 +185,7 @@ def _other_breaks(text: str) -> bool:
 
 
 def format_entry(entry_type: str, key: str, fields: list[str]) -> str:
-    body = "".join(fields)
+    body = without_controls("".join(fields))  # ESC, BEL, NUL... never reach TeX (nor the key slot)
     if body.count("\n") != len(fields) or _other_breaks(body):
         # One line per field: a line break means a space to LaTeX (a blank
         # line would end a paragraph), and a value line starting with "@"

@@ -27,6 +27,7 @@ import orjson
 from papercite.exporters.csljson import render_csl
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ExportContext, Exporter, Rendered
+from papercite.safetext import one_line
 
 # Short names people use for the styles' file names.
 STYLE_ALIASES = {"harvard": "harvard-cite-them-right", "chicago": "chicago-author-date"}
@@ -102,13 +103,13 @@ def _items(rendered: Iterable[Rendered], ctx: ExportContext) -> list[dict[str, A
 
 def assemble_text(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:
     for entry in render_bibliography(_items(rendered, ctx), ctx.options.style, html_output=False):
-        out.write(entry + "\n")
+        out.write(one_line(entry) + "\n")  # no ESC sequence for the terminal, one line an entry
 
 
 def assemble_html(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:
     out.write('<div class="csl-bib-body">\n')
     for entry in render_bibliography(_items(rendered, ctx), ctx.options.style, html_output=True):
-        out.write(f'  <div class="csl-entry">{entry}</div>\n')
+        out.write(f'  <div class="csl-entry">{one_line(entry)}</div>\n')
     out.write("</div>\n")
 
 
