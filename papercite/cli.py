@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from papercite.citekeys import DEFAULT_PATTERN, KeyPatternError, check_pattern
 from papercite.config import ConfigError, default_map, find_config
 from papercite.diagnostics import Diagnostic, Diagnostics
 from papercite.exporters.references import StyleError, style_path
-from papercite.files import atomic_output, iter_lines, write_bytes_atomically
+from papercite.files import ChangedMeanwhile, atomic_output, iter_lines, write_bytes_atomically
 from papercite.linkcheck import enrich
 from papercite.linkreports import FORMATS, Policy, link_results, summary
 from papercite.merge import MergeResult, merge
@@ -857,8 +858,11 @@ def _run_merge(
         try:
             if target == "-":
                 sys.stdout.buffer.write(data)
-            else:
-                write_bytes_atomically(target, data)
+            else:  # an edit made to the .bib meanwhile is never overwritten
+                write_bytes_atomically(target, data, unchanged=existing_bytes if target == merge_into else None)
+        except ChangedMeanwhile as exc:
+            _say(f"papercite: error: {exc}")
+            sys.exit(EXIT_STRICT)
         except OSError as exc:
             _say(f"papercite: error: {target}: {exc.strerror or exc}")
             sys.exit(EXIT_INPUT)
@@ -941,9 +945,27 @@ def _run_export(
     app.finish(read.strict)
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C and SIGTERM end papercite by an exception, so that a file being written is
+    removed on the way out instead of being left behind; the exit code is 128 + the signal."""
+    if os.getpid() != _MAIN_PID[0]:  # a worker process: die as the default action would
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    signal.signal(signum, signal.SIG_DFL)  # a second one ends papercite at once
+    _say("papercite: interrupted")
+    raise SystemExit(128 + signum)
+
+
+_MAIN_PID = [0]
+
+
 def main() -> None:
     """Console-script entry point."""
     cli = make_cli()
+    _MAIN_PID[0] = os.getpid()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupted)
     try:
         cli(prog_name="papercite")
     except BrokenPipeError:

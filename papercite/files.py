@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import stat
@@ -133,24 +134,72 @@ def range_lines(part: ByteRange) -> Iterator[str]:
     yield from _decode_lines(io.BytesIO(data), part.path, part.offset + 1)
 
 
-def write_bytes_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data``, atomically (see :func:`atomic_output`)."""
-    with atomic_output(path) as out:
+class ChangedMeanwhile(Exception):
+    """The file was changed by someone else while papercite was working on it."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path}: changed while papercite was working on it: not replaced (run it again)")
+        self.path = path
+
+
+def write_bytes_atomically(path: str, data: bytes, *, unchanged: bytes | None = None) -> None:
+    """Replace ``path`` with ``data``, atomically (see :func:`atomic_output`); with ``unchanged``,
+    only if the file still holds those bytes (missing counts as ``b""``), else
+    :class:`ChangedMeanwhile` and the file is left as it is."""
+    with atomic_output(path, unchanged=unchanged) as out:
         out.flush()
         out.buffer.write(data)
 
 
+def _refuse_foreign_links(path: str) -> None:
+    """Follow no symbolic link that another user owns in a world-writable sticky directory
+    (``/tmp``): the kernel's ``protected_symlinks`` rule, applied here because papercite
+    resolves the path itself. Raises PermissionError."""
+    if not hasattr(os, "geteuid"):
+        return
+    me = os.geteuid()
+    parts = os.path.abspath(path).split(os.sep)
+    for i in range(2, len(parts) + 1):
+        prefix = os.sep.join(parts[:i]) or os.sep
+        try:
+            link = os.lstat(prefix)
+        except OSError:
+            return  # from here on nothing exists to follow
+        if not stat.S_ISLNK(link.st_mode) or link.st_uid == me:
+            continue
+        directory = os.stat(os.path.dirname(prefix) or os.sep)
+        shared = directory.st_mode & stat.S_ISVTX and directory.st_mode & stat.S_IWOTH
+        if shared and link.st_uid != directory.st_uid:
+            raise PermissionError(
+                errno.EACCES,
+                f"not following {prefix}: a symbolic link of another user (uid {link.st_uid}) in a shared "
+                f"directory",
+            )
+
+
+def _current_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return b""
+
+
 @contextlib.contextmanager
-def atomic_output(path: str) -> Iterator[TextIO]:
+def atomic_output(path: str, *, unchanged: bytes | None = None) -> Iterator[TextIO]:
     """Write a text file so that readers see either the old or the complete new content.
 
     The data goes to a temporary file in the same directory, which is synced
     and renamed over ``path`` only when the block ends without an exception;
-    otherwise it is removed and an existing ``path`` is left untouched.
-    A symbolic link stays a link: the file it points to is replaced. A path that
-    is not a regular file (``/dev/null``, ``/dev/stdout``, a named pipe) is
-    written directly, as other tools do: renaming over it would destroy it.
+    otherwise (an error, Ctrl-C, SIGTERM) it is removed and an existing ``path``
+    is left untouched. A symbolic link stays a link: the file it points to is
+    replaced, unless the link belongs to another user in a shared directory such
+    as ``/tmp``. A path that is not a regular file (``/dev/null``, ``/dev/stdout``,
+    a named pipe) is written directly, as other tools do: renaming over it would
+    destroy it. With ``unchanged``, the file is replaced only if it still holds
+    those bytes (:class:`ChangedMeanwhile` otherwise).
     """
+    _refuse_foreign_links(path)
     path = os.path.realpath(path)
     try:
         status = os.stat(path)
@@ -172,6 +221,8 @@ def atomic_output(path: str) -> Iterator[TextIO]:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, mode)
+        if unchanged is not None and _current_bytes(path) != unchanged:
+            raise ChangedMeanwhile(path)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

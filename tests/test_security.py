@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sqlite3
 import stat
+import subprocess
 import time
 from pathlib import Path
 
@@ -370,3 +372,72 @@ def test_control_characters_never_reach_an_output_raw(tmp_path: Path, checker: C
         assert result.exit_code == 0, result.output
         assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", result.stdout), (fmt, result.stdout)
         assert "31mred" in result.stdout and "@misc{," not in result.stdout
+
+
+# -- files --------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to plant another user's link")
+@pytest.mark.parametrize("option", ["-o", "--merge", "--report"])
+def test_a_link_another_user_planted_in_a_shared_directory_is_not_followed(
+        checker: Checker, tmp_path: Path, option: str) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # like /tmp
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    link = shared / "out.bib"
+    link.symlink_to(victim)
+    os.lchown(link, 65534, 65534)
+    checker.github.add_repo("a/b")
+    path = listing(tmp_path, "https://github.com/a/b")
+    if option == "--report":
+        result = checker.run("check-links", path, "--report", f"markdown:{link}")
+    else:
+        result = checker.run("export", path, "--to", "bibtex", option, str(link))
+    assert result.exit_code == 2, result.output
+    assert "a symbolic link of another user (uid 65534) in a shared directory" in result.stderr
+    assert victim.read_text() == "precious\n"
+    # One's own link is followed as before, and so is another user's outside a shared directory.
+    os.lchown(link, 0, 0)
+    assert checker.run("export", path, "--to", "bibtex", "-o", str(link)).exit_code == 0
+    assert victim.read_text().startswith("@misc{")
+
+
+def _papercite(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(["papercite", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+
+
+def test_merge_never_loses_an_edit_made_while_it_runs(checker: Checker, tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{mine, title = {Mine}}\n")
+    run = _papercite("export", "-", "--to", "bibtex", "--merge", str(bib), env=checker.subprocess_env(), cwd=tmp_path)
+    time.sleep(1.5)  # it has read refs.bib and waits for its input
+    edited = "@misc{mine, title = {Mine, edited meanwhile}}\n"
+    bib.write_text(edited)
+    _, err = run.communicate("CLMar 1, 2021\nA New PaperAda Lovelace\nabstract\n", timeout=60)
+    assert run.returncode == 1, err
+    assert "refs.bib: changed while papercite was working on it: not replaced" in err
+    assert bib.read_text() == edited
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_write_leaves_no_temporary_file(checker: Checker, tmp_path: Path, signum: int) -> None:
+    out = tmp_path / "refs.bib"
+    out.write_text("old\n")
+    run = _papercite("export", "-", "--to", "bibtex", "-o", str(out), env=checker.subprocess_env(), cwd=tmp_path)
+    assert run.stdin is not None
+    run.stdin.write("CLMar 1, 2021\nA New PaperAda Lovelace\nabstract\n")
+    run.stdin.flush()
+    deadline = time.monotonic() + 30
+    while not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")], "no temporary file seen"
+    run.send_signal(signum)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 128 + signum, err
+    assert "Traceback" not in err and "papercite: interrupted" in err
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert out.read_text() == "old\n"
