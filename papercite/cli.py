@@ -30,6 +30,7 @@ from papercite.config import ConfigError, default_map, find_config
 from papercite.diagnostics import Diagnostic, Diagnostics
 from papercite.exporters.references import StyleError, style_path
 from papercite.files import ChangedMeanwhile, atomic_output, iter_lines, write_bytes_atomically
+from papercite.httpcache import without_credentials
 from papercite.linkcheck import enrich
 from papercite.linkreports import FORMATS, Policy, link_results, summary
 from papercite.merge import MergeResult, merge
@@ -201,7 +202,8 @@ def network_options(command: Callable[..., Any]) -> Callable[..., Any]:
             default=15.0,
             show_default=True,
             metavar="SECONDS",
-            help="Timeout of each connection and read; a request is tried up to 4 times.",
+            help="The longest a request may take, from connecting to the last byte of the answer; one that runs "
+            "out of time is not tried again (other failures are tried up to 4 times).",
         ),
         click.option(
             "--backoff",
@@ -727,8 +729,8 @@ def _effective(param: click.Option, mapped: dict[str, Any], path: Path | None) -
     """An option's value as a command would get it without command-line arguments, and from where."""
     names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or [])
     for name in names:
-        if os.environ.get(name):
-            return os.environ[name], f"environment {name}"
+        if os.environ.get(name):  # a service URL's user:password@ is not shown
+            return without_credentials(os.environ[name]), f"environment {name}"
     if param.name in mapped:
         value = mapped[param.name]
         if isinstance(value, frozenset):

@@ -72,7 +72,9 @@ class Answer:
         try:
             return orjson.loads(self.body)
         except orjson.JSONDecodeError:
-            raise ServiceError(f"unreadable answer from {self.url} (HTTP {self.status})", self.status) from None
+            raise ServiceError(
+                f"unreadable answer from {without_credentials(self.url)} (HTTP {self.status})", self.status
+            ) from None
 
 
 class ServiceError(Exception):
