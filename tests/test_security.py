@@ -441,3 +441,9 @@ def test_an_interrupted_write_leaves_no_temporary_file(checker: Checker, tmp_pat
     assert "Traceback" not in err and "papercite: interrupted" in err
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     assert out.read_text() == "old\n"
+
+
+def test_papercite_config_shows_no_credentials_of_a_service_url(checker: Checker) -> None:
+    shown = checker.run("config", "check-links", PAPERCITE_GITHUB_API="https://robot:pa55w0rd@ghe.example.com/api/v3")
+    assert 'github-api = "https://ghe.example.com/api/v3"  # environment PAPERCITE_GITHUB_API' in shown.stdout
+    assert "pa55w0rd" not in shown.output
