@@ -218,6 +218,10 @@ def fold_space(text: str) -> str:
     return text.strip(" ")
 
 
+MAX_DEPTH = 100  # groups nested deeper than this are not LaTeX anyone writes by hand
+MAX_PYLATEXENC = 20_000  # characters: pylatexenc builds a node per token; real abstracts are shorter
+
+
 def latex_to_text(source: str) -> str:
     """Render LaTeX source (an abstract, a title) as plain Unicode text."""
     if not (
@@ -235,48 +239,69 @@ def latex_to_text(source: str) -> str:
         return fold_space(_specials(source))  # only dashes and quotes
     try:
         return fold_space(_Renderer(source).render())
+    except _TooDeep:
+        pass  # nesting no abstract has: pylatexenc would recurse as deeply
     except _Unsupported:
-        pass
-    try:
-        return pylatexenc_to_text(source)
-    except Exception:  # pylatexenc can fail on odd input; never lose the abstract
-        return fold_space(re.sub(r"\\[A-Za-z@]+\*?|[{}$]", "", source))
+        if len(source) <= MAX_PYLATEXENC:
+            try:
+                return pylatexenc_to_text(source)
+            except Exception:  # pylatexenc can fail on odd input; never lose the abstract
+                pass
+    return fold_space(re.sub(r"\\[A-Za-z@]+\*?|[{}$]", "", source))
+
+
+class _TooDeep(_Unsupported):
+    """Groups nested deeper than :data:`MAX_DEPTH`."""
 
 
 class _Renderer:
-    """Renders the common subset of LaTeX; raises _Unsupported for the rest."""
+    """Renders the common subset of LaTeX; raises _Unsupported for the rest.
+
+    Tokens are matched one at a time (a list of them would hold a match object per
+    brace or accent of the source, hundreds of bytes each), with one token of lookahead."""
 
     def __init__(self, source: str) -> None:
-        self.tokens = list(_TOKEN.finditer(source))
-        self.pos = 0
+        self._tokens = _TOKEN.finditer(source)
+        self._pending: list[re.Match[str]] = []  # tokens looked at or put back; the next one last
+        self._depth = 0
+
+    def _peek(self) -> re.Match[str] | None:
+        if not self._pending:
+            token = next(self._tokens, None)
+            if token is None:
+                return None
+            self._pending.append(token)
+        return self._pending[-1]
+
+    def _take(self) -> re.Match[str] | None:
+        return self._pending.pop() if self._pending else next(self._tokens, None)
 
     def render(self) -> str:
-        out = self._until(None)
-        if self.pos < len(self.tokens):  # a stray closing brace: pylatexenc drops it
-            self.pos += 1
-            return out + self.render()
-        return out
+        out = [self._until(None)]
+        while self._take() is not None:  # a stray closing brace: pylatexenc drops it
+            out.append(self._until(None))
+        return "".join(out)
 
     def _until(self, closer: str | None) -> str:
         """Render tokens up to ``closer`` ('}' or '$'), consuming it."""
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooDeep
         out: list[str] = []
-        tokens = self.tokens
-        while self.pos < len(tokens):
-            m = tokens[self.pos]
+        while (m := self._peek()) is not None:
             kind = m.lastgroup
-            self.pos += 1
+            if kind == "close" and closer != "}":
+                break  # unbalanced: left for the caller to decide
+            self._take()
             if kind == "text":
                 out.append(_specials(m.group()))
             elif kind == "open":
                 out.append(self._until("}"))
             elif kind == "close":
-                if closer == "}":
-                    return "".join(out)
-                self.pos -= 1  # unbalanced: let the caller decide
-                return "".join(out)
+                break
             elif kind == "math":
                 if closer == m.group():
-                    return "".join(out)
+                    break
                 if m.group() == "$$":
                     raise _Unsupported  # display math: pylatexenc lays it out
                 out.append(self._until("$"))
@@ -286,6 +311,7 @@ class _Renderer:
                 out.append(self._symbol(m.group()[1]))
             else:
                 out.append(self._macro(m.group("word")[1:]))
+        self._depth -= 1
         return "".join(out)
 
     def _symbol(self, char: str) -> str:
@@ -326,26 +352,21 @@ class _Renderer:
         # An unknown macro without arguments (``\num``) renders as nothing, as in pylatexenc.
         return ""
 
-    def _next(self) -> re.Match[str] | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
     def _argument(self) -> str:
-        m = self._next()
+        m = self._peek()
         if m is None or m.lastgroup != "open":
             raise _Unsupported
-        self.pos += 1
+        self._take()
         return self._until("}")
 
     def _raw_argument(self) -> str:
         """A verbatim ``{...}`` argument (URLs, citation keys)."""
-        m = self._next()
+        m = self._peek()
         if m is None or m.lastgroup != "open":
             raise _Unsupported
         depth, parts = 1, []
-        self.pos += 1
-        while self.pos < len(self.tokens):
-            tok = self.tokens[self.pos]
-            self.pos += 1
+        self._take()
+        while (tok := self._take()) is not None:
             if tok.lastgroup == "open":
                 depth += 1
             elif tok.lastgroup == "close":
@@ -356,19 +377,21 @@ class _Renderer:
         raise _Unsupported
 
     def _accent(self, accent: str) -> str:
-        m = self._next()
+        m = self._peek()
         if m is None:
             raise _Unsupported
         if m.lastgroup == "open":
             base = self._argument()
         elif m.lastgroup == "text":
-            self.pos += 1
+            self._take()
             text = m.group()
             base, rest = text[:1], text[1:]
-            if rest:
-                self.tokens.insert(self.pos, _TOKEN.match(rest))  # put the tail back
+            if rest:  # put the tail back, ahead of the next token
+                tail = _TOKEN.match(rest)
+                assert tail is not None
+                self._pending.append(tail)
         elif m.lastgroup == "word" and m.group("word")[1:] in ("i", "j"):
-            self.pos += 1
+            self._take()
             base = m.group("word")[1]  # an accented dotless i is just an accented i
         else:
             raise _Unsupported

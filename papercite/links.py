@@ -59,16 +59,32 @@ _GITHUB_RESERVED = {
 
 
 def _trim(url: str) -> str:
-    while url:
-        if (
-            url[-1] in _TRAILING
-            or (url[-1] == ")" and url.count("(") < url.count(")"))
-            or (url[-1] == "]" and url.count("[") < url.count("]"))
-        ):
-            url = url[:-1]
-        else:
-            break
-    return url
+    """``url`` without the punctuation after it that belongs to the sentence: the counts of
+    brackets are taken once and updated as characters come off, so a URL followed by a
+    long run of ``)`` costs time in proportion to its length."""
+    end = len(url)
+    opened = closed = opened_sq = closed_sq = -1  # counted when first needed
+    while end:
+        c = url[end - 1]
+        if c in _TRAILING:
+            end -= 1
+            continue
+        if c == ")":
+            if opened < 0:
+                opened, closed = url.count("(", 0, end), url.count(")", 0, end)
+            if opened < closed:
+                end -= 1
+                closed -= 1
+                continue
+        elif c == "]":
+            if opened_sq < 0:
+                opened_sq, closed_sq = url.count("[", 0, end), url.count("]", 0, end)
+            if opened_sq < closed_sq:
+                end -= 1
+                closed_sq -= 1
+                continue
+        break
+    return url[:end]
 
 
 def has_dot_segments(path: str) -> bool:

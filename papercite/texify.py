@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from array import array
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -265,33 +266,76 @@ def _text(text: str, ascii: bool, protect_case: bool) -> str:
     return _protect_words(text) if protect_case else text
 
 
-def _matched(tokens: list[re.Match[str]]) -> tuple[set[int], set[int]]:
-    """Indices of braces and dollars that have a partner (the others get escaped).
+# Token kinds, in the order of _TOKEN's groups.
+WORD, SYM_BRACE, SYM, BACKSLASH, OPEN, CLOSE, MATH, TEXT = range(8)
+_KIND = {
+    "word": WORD,
+    "sym_brace": SYM_BRACE,
+    "sym": SYM,
+    "backslash": BACKSLASH,
+    "open": OPEN,
+    "close": CLOSE,
+    "math": MATH,
+    "text": TEXT,
+}
+MAX_NESTING = 20  # \footnote{\footnote{...}} levels converted; deeper ones are written as their text
+
+
+class _Tokens:
+    """The tokens of a value, compactly: a kind byte and a start offset each (a list of
+    match objects would cost a few hundred bytes per brace of the input). Consecutive
+    tokens cover the source without gaps, so a token ends where the next one starts and
+    a run of them is a slice of the source."""
+
+    __slots__ = ("kinds", "source", "starts")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.kinds = bytearray()
+        self.starts = array("i" if len(source) < 2**31 else "q")
+        kinds, starts, kind_of = self.kinds, self.starts, _KIND
+        for m in _TOKEN.finditer(source):
+            kinds.append(kind_of[m.lastgroup])  # type: ignore[index]
+            starts.append(m.start())
+        starts.append(len(source))
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def text(self, i: int) -> str:
+        return self.source[self.starts[i] : self.starts[i + 1]]
+
+    def span(self, i: int, j: int) -> str:
+        """The source of tokens ``i`` to ``j - 1``."""
+        return self.source[self.starts[i] : self.starts[j]] if j > i else ""
+
+
+def _matched(tokens: _Tokens) -> bytearray:
+    """1 for each brace and dollar that has a partner (the others get escaped), else 0.
 
     A ``$`` pairs only with one in the same group, as in TeX: math cannot run out of the
     braces it starts in (``\\textbf{$x} $y$`` has one formula, ``$y$``)."""
-    braces: set[int] = set()
-    dollars: set[int] = set()
+    paired = bytearray(len(tokens))
     stack: list[int] = []
     open_math: tuple[int, int] | None = None  # (token index, brace depth) of an opening $
-    for i, m in enumerate(tokens):
-        kind = m.lastgroup
-        if kind == "open":
+    kinds = tokens.kinds
+    for i, kind in enumerate(kinds):
+        if kind == OPEN:
             stack.append(i)
-        elif kind == "close" and stack:
-            braces.update((stack.pop(), i))
+        elif kind == CLOSE and stack:
+            paired[stack.pop()] = paired[i] = 1
             if open_math is not None and open_math[1] > len(stack):
                 open_math = None  # the group ends with its formula unclosed
-        elif kind == "math":
+        elif kind == MATH:
             if open_math is None or open_math[1] != len(stack):
                 open_math = (i, len(stack))
-            elif m.group() == tokens[open_math[0]].group():
-                dollars.update((open_math[0], i))
+            elif tokens.text(i) == tokens.text(open_math[0]):
+                paired[open_math[0]] = paired[i] = 1
                 open_math = None
-    return braces, dollars
+    return paired
 
 
-def to_bib(source: str, *, ascii: bool = False, protect_case: bool = False) -> str:
+def to_bib(source: str, *, ascii: bool = False, protect_case: bool = False, _nesting: int = 0) -> str:
     """LaTeX-light source (title, abstract) -> a safe BibTeX field value (without the outer braces)."""
     if type(source) is not EscapedText and not ("\\" in source or "$" in source or "{" in source or "}" in source):
         return _text(source, ascii, protect_case)  # no LaTeX at all: most values
@@ -301,55 +345,54 @@ def to_bib(source: str, *, ascii: bool = False, protect_case: bool = False) -> s
         if ascii and not source.isascii():
             source = _ascii_text(source)
         return _protect_words(source) if protect_case else source
-    tokens = list(_TOKEN.finditer(source))
-    braces, dollars = _matched(tokens)
-    return "".join(_render(tokens, braces, dollars, ascii, protect_case))
+    if _nesting > MAX_NESTING:
+        return escape_text(latex_to_text(source), ascii=ascii)
+    tokens = _Tokens(source)
+    return "".join(_render(tokens, _matched(tokens), ascii, protect_case, _nesting))
 
 
-def _render(
-    tokens: list[re.Match[str]], braces: set[int], dollars: set[int], ascii: bool, protect_case: bool
-) -> Iterator[str]:
+def _render(tokens: _Tokens, paired: bytearray, ascii: bool, protect_case: bool, nesting: int) -> Iterator[str]:
     i = 0
     depth = 0  # braces opened by the source around the current token
-    while i < len(tokens):
-        m = tokens[i]
-        kind = m.lastgroup
-        if kind == "text":
-            yield _text(m.group(), ascii, protect_case and depth == 0)
-        elif kind in ("open", "close"):
-            if i in braces:
-                depth += 1 if kind == "open" else -1
-                yield m.group()
+    kinds = tokens.kinds
+    n = len(kinds)
+    while i < n:
+        kind = kinds[i]
+        if kind == TEXT:
+            yield _text(tokens.text(i), ascii, protect_case and depth == 0)
+        elif kind in (OPEN, CLOSE):
+            if paired[i]:
+                depth += 1 if kind == OPEN else -1
+                yield tokens.text(i)
             # An unmatched brace renders as nothing (as in abstract_text): it is dropped.
-        elif kind == "math":
-            if i not in dollars:
-                pass  # an unclosed $ starts math that runs to the end: its text is kept, the $ dropped
-            else:
+        elif kind == MATH:
+            if paired[i]:
                 # Its partner may have gone inside a command's argument already written as text
                 # (\input{$}$): then this one is as good as unclosed.
-                end = next((j for j in range(i + 1, len(tokens)) if j in dollars), None)
+                end = next((j for j in range(i + 1, n) if kinds[j] == MATH and paired[j]), None)
                 if end is not None:
-                    yield _math(tokens[i + 1 : end], braces, ascii)
+                    yield _math(tokens, i + 1, end, ascii)
                     i = end
-        elif kind == "sym":
-            sym = m.group()
+            # else: an unclosed $ starts math that runs to the end: its text is kept, the $ dropped
+        elif kind == SYM:
+            sym = tokens.text(i)
             if sym == "\\\\":
                 yield " "  # a line break means nothing in a field
             else:
                 yield sym if sym[1] in _SAFE_SYMBOLS else r"\textbackslash{}" + escape_text(sym[1])
-        elif kind == "sym_brace":
-            yield _BRACES[m.group()[1]]  # \{ and \} unbalance BibTeX's brace count
-        elif kind == "backslash":
+        elif kind == SYM_BRACE:
+            yield _BRACES[tokens.text(i)[1]]  # \{ and \} unbalance BibTeX's brace count
+        elif kind == BACKSLASH:
             pass  # a backslash ending the value renders as nothing: dropped
         else:
-            name = _name(m)
-            converted = _convert(name, tokens, i, braces, dollars, ascii)
+            name = _name(tokens.text(i))
+            converted = _convert(name, tokens, i, paired, ascii, nesting)
             if converted is not None:
                 text, i = converted
                 yield text
                 continue
             if name in TEXT_MACROS:
-                yield m.group()
+                yield tokens.text(i)
             else:
                 # Not a command we know to be harmless: never written as a
                 # command. It and its arguments become the text they render
@@ -357,42 +400,43 @@ def _render(
                 # nothing, \mathbb{R} shows ℝ), escaped.
                 end = i + 1
                 for _ in range(_brace_arguments(name)):
-                    group = _group(tokens, end, braces)
+                    group = _group(tokens, end, paired)
                     if group is None:
                         break
                     end = group[1]
-                fragment = "".join(t.group() for t in tokens[i:end])
-                yield escape_text(latex_to_text(fragment), ascii=ascii)
+                yield escape_text(latex_to_text(tokens.span(i, end)), ascii=ascii)
                 i = end
                 continue
         i += 1
 
 
-def _math(inner: list[re.Match[str]], braces: set[int], ascii: bool) -> str:
-    """A ``$...$`` formula: kept as math when every command in it is standard, else escaped as text."""
-    raw = "".join(m.group() for m in inner)
+def _math(tokens: _Tokens, start: int, end: int, ascii: bool) -> str:
+    """The ``$...$`` formula of tokens ``start`` to ``end - 1``: kept as math when every
+    command in it is standard, else escaped as text."""
+    raw = tokens.span(start, end)
     depth = 0
     safe = True
-    for m in inner:
-        kind = m.lastgroup
-        if kind == "open":
+    kinds = tokens.kinds
+    for i in range(start, end):
+        kind = kinds[i]
+        if kind == OPEN:
             depth += 1
-        elif kind == "close":
+        elif kind == CLOSE:
             depth -= 1
             safe = safe and depth >= 0
-        elif kind == "word":
-            safe = safe and _name(m) in MATH_MACROS
-        elif kind == "backslash" or (kind == "sym" and m.group()[1] in "()[]"):
+        elif kind == WORD:
+            safe = safe and _name(tokens.text(i)) in MATH_MACROS
+        elif kind == BACKSLASH or (kind == SYM and tokens.text(i)[1] in "()[]"):
             safe = False
     if not safe or depth != 0:
         return escape_text(latex_to_text("$" + raw + "$"), ascii=ascii)  # the text it renders to
     out = []
-    for m in inner:
-        if m.lastgroup == "text":
-            text = m.group().translate(_MATH_TABLE)
+    for i in range(start, end):
+        if kinds[i] == TEXT:
+            text = tokens.text(i).translate(_MATH_TABLE)
             out.append(_ascii_math(text) if ascii else text)
         else:
-            out.append(m.group())
+            out.append(tokens.text(i))
     return "$" + "".join(out) + "$"
 
 
@@ -401,44 +445,45 @@ def _brace_arguments(name: str) -> int:
     return argument_spec(name).count("{")
 
 
-def _name(word: re.Match[str]) -> str:
-    return word.group().rstrip(" \t\r\n*")[1:]
+def _name(word: str) -> str:
+    return word.rstrip(" \t\r\n*")[1:]
 
 
-def _group(tokens: list[re.Match[str]], i: int, braces: set[int]) -> tuple[str, int] | None:
+def _group(tokens: _Tokens, i: int, paired: bytearray) -> tuple[str, int] | None:
     """The raw text of the balanced ``{...}`` group starting at token ``i``, and the index after it."""
-    if i >= len(tokens) or tokens[i].lastgroup != "open" or i not in braces:
+    kinds = tokens.kinds
+    if i >= len(kinds) or kinds[i] != OPEN or not paired[i]:
         return None
     depth = 0
-    for j in range(i, len(tokens)):
-        kind = tokens[j].lastgroup
-        depth += kind == "open"
-        depth -= kind == "close"
+    for j in range(i, len(kinds)):
+        kind = kinds[j]
+        depth += kind == OPEN
+        depth -= kind == CLOSE
         if depth == 0:
-            return "".join(t.group() for t in tokens[i + 1 : j]), j + 1
+            return tokens.span(i + 1, j), j + 1
     return None
 
 
 def _convert(
-    name: str, tokens: list[re.Match[str]], i: int, braces: set[int], dollars: set[int], ascii: bool
+    name: str, tokens: _Tokens, i: int, paired: bytearray, ascii: bool, nesting: int
 ) -> tuple[str, int] | None:
     """Commands rewritten rather than kept: citations, footnotes, links, URLs."""
     if name in CITE_COMMANDS:
-        group = _group(tokens, i + 1, braces)
+        group = _group(tokens, i + 1, paired)
         if group:
             keys = ", ".join(k.strip() for k in group[0].split(","))
             return escape_text(f"[{keys}]", ascii=ascii), group[1]
     elif name == "footnote":
-        group = _group(tokens, i + 1, braces)
+        group = _group(tokens, i + 1, paired)
         if group:
-            return " (" + to_bib(group[0], ascii=ascii) + ")", group[1]
+            return " (" + to_bib(group[0], ascii=ascii, _nesting=nesting + 1) + ")", group[1]
     elif name == "href":
-        url = _group(tokens, i + 1, braces)
-        text = url and _group(tokens, url[1], braces)
+        url = _group(tokens, i + 1, paired)
+        text = url and _group(tokens, url[1], paired)
         if url and text:
-            return to_bib(text[0], ascii=ascii) + " (" + url_field(url[0]) + ")", text[1]
+            return to_bib(text[0], ascii=ascii, _nesting=nesting + 1) + " (" + url_field(url[0]) + ")", text[1]
     elif name == "url":
-        group = _group(tokens, i + 1, braces)
+        group = _group(tokens, i + 1, paired)
         if group:
             return r"\url{" + url_field(group[0]) + "}", group[1]
     return None

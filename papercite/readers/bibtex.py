@@ -155,49 +155,66 @@ def entry_to_paper(entry, source: Source) -> Paper:
 _CHUNK_BLOCKS = 500  # blocks handed to bibtexparser at a time: the reader streams
 
 
-def _block_chunks(lines: Iterable[str]) -> Iterator[tuple[int, str, str]]:
-    """(index of the first line, text, @string definitions in it) of about
-    _CHUNK_BLOCKS blocks at a time, cut before lines that start a block."""
+def _block_chunks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(index of the first line, text) of about _CHUNK_BLOCKS blocks at a time, cut before
+    lines that start a block."""
     chunk: list[str] = []
-    strings: list[str] = []
     start = blocks = 0
-    in_string = False
     for number, line in enumerate(lines):
         if line.lstrip().startswith("@"):
             if blocks >= _CHUNK_BLOCKS:
-                yield start, "".join(chunk), "".join(strings)
-                chunk, strings, start, blocks = [], [], number, 0
+                yield start, "".join(chunk)
+                chunk, start, blocks = [], number, 0
             blocks += 1
-            in_string = line.lstrip()[1:7].lower() == "string"
         chunk.append(line)
-        if in_string:
-            strings.append(line if line.endswith("\n") else line + "\n")
     if chunk:
-        yield start, "".join(chunk), "".join(strings)
+        yield start, "".join(chunk)
+
+
+def _macro_resolver():  # -> a bibtexparser middleware
+    """bibtexparser's string resolution, against every ``@string`` seen so far in the file:
+    each definition is parsed once, however many chunks follow it (handing the definitions
+    to every chunk as text made a file of many macros cost quadratic time)."""
+    from bibtexparser.middlewares import ResolveStringReferencesMiddleware
+
+    class Macros(ResolveStringReferencesMiddleware):
+        def __init__(self) -> None:
+            super().__init__(allow_inplace_modification=True)
+            self.known: dict[str, object] = {}
+
+        def transform(self, library):  # type: ignore[no-untyped-def]
+            # Keys are case-insensitive; later definitions win (as in bibtexparser and BibTeX).
+            self.known.update({key.lower(): string.value for key, string in library.strings_dict.items()})
+            known = self.known
+            for entry in library.entries:
+                for field in entry.fields:
+                    value = field.value
+                    if isinstance(value, str) and not (value[:1] in "{\"" and value[-1:] in "}\""):
+                        resolved = known.get(value.lower())
+                        if resolved is not None:
+                            field.value = resolved
+            return library
+
+    return Macros()
 
 
 def read_bibtex(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
-    """Stream the entries, a few hundred blocks at a time.
-
-    Each chunk is parsed with the ``@string`` definitions of the chunks before
-    it put in front, so macros defined earlier in the file resolve.
-    """
+    """Stream the entries, a few hundred blocks at a time; ``@string`` macros defined in
+    earlier chunks resolve in later ones."""
     import bibtexparser
+    from bibtexparser.middlewares import RemoveEnclosingMiddleware
 
     report = ctx.diagnostics
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # its failures are reported below
-    prefix = ""  # the @string definitions seen so far
+    stack = [_macro_resolver(), RemoveEnclosingMiddleware(allow_inplace_modification=True)]
     any_text = any_block = False
-    for start, text, strings in _block_chunks(lines):
+    for start, text in _block_chunks(lines):
         any_text = any_text or bool(text.strip())
-        prefix_lines = prefix.count("\n")
-        library = bibtexparser.parse_string(prefix + text)
+        library = bibtexparser.parse_string(text, parse_stack=stack)
         failed = {id(b) for b in library.failed_blocks}
         for block in sorted(library.entries + library.failed_blocks, key=lambda b: b.start_line):
-            if block.start_line < prefix_lines:
-                continue  # a definition repeated from an earlier chunk
             any_block = True
-            source = Source(ctx.source, ctx.line_offset + start + block.start_line - prefix_lines + 1)
+            source = Source(ctx.source, ctx.line_offset + start + block.start_line + 1)
             if id(block) in failed:
                 error = getattr(block, "error", None)
                 reason = str(error) if error and str(error) else "syntax error (unbalanced braces or a missing comma?)"
@@ -210,7 +227,6 @@ def read_bibtex(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
                 continue
             report.read += 1
             yield paper
-        prefix += strings
     if not any_text:
         report.warn(ctx.source, "empty input: no records")
     elif not any_block:

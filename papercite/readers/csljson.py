@@ -159,69 +159,118 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
 
     Lines are gathered until they hold a complete object, so memory holds one
     item, not the file. The brackets and commas between items are skipped.
+    Decoding is tried when the braces gathered balance, or else only each time the
+    gathered text has doubled: an item spread over many lines (or one whose strings
+    hold braces) costs time in proportion to its size, not to its size squared.
     """
     report = ctx.diagnostics
-    buffer = ""  # the text of the item being gathered
-    start = 0  # its first line
+    parts: list[str] = []  # the lines of the item(s) being gathered
+    size = opens = closes = 0
+    next_try = 0  # after a decode that found the text incomplete: the size worth trying again at
+    counts_hold = True  # False once balanced braces were not a complete item (braces in strings)
+    start = 0  # first line of the gathered text
     seen_any = False
     number = ctx.line_offset
-    for number, line in enumerate(lines, start=ctx.line_offset + 1):
-        if buffer and is_item_line(line):
-            # A whole item on its line starts a record (parallel reading cuts the input there):
-            # the item gathered so far is cut short, and this line is not swallowed into it.
-            report.skip(Source(ctx.source, start), _NOT_CLOSED)
-            buffer = ""
-        if not buffer:
-            line = line.lstrip(_SEPARATORS)
-            if not line:
-                continue
-            start = number
-        seen_any = True
-        buffer += line
-        tail = buffer.rstrip(_SEPARATORS)
-        if not tail.endswith("}"):
-            continue  # an object can only be complete after a closing brace
-        if start == number and tail[0] == "{":
-            # The usual case, an item on a line: orjson decodes it several times faster.
-            try:
-                item = orjson.loads(tail)
-            except orjson.JSONDecodeError:
-                pass  # not exactly one object: the general path below says what is wrong
-            else:
-                paper = _item(item, Source(ctx.source, start), report)
-                if paper is not None:
-                    yield paper
-                buffer = ""
-                continue
-        # Several items may share the buffer (a minified array is one line): walk it by
-        # position rather than slicing off each item, which would copy the rest every time.
+
+    def drain(final: bool) -> Iterator[Paper]:
+        """Decode the items the gathered text holds; keep an incomplete rest for more lines."""
+        nonlocal parts, size, opens, closes, next_try, counts_hold, start
+        buffer = "".join(parts)
         pos = 0
         while True:
             skipped = _SKIP.match(buffer, pos).end()  # type: ignore[union-attr]
             start += buffer.count("\n", pos, skipped)
             pos = skipped
             if pos >= len(buffer):
-                buffer = ""
-                break
+                parts, size, opens, closes, next_try, counts_hold = [], 0, 0, 0, 0, True
+                return
             try:
                 item, end = _DECODER.raw_decode(buffer, pos)
+            except RecursionError:
+                end = _skip_object(buffer, pos)
+                report.skip(Source(ctx.source, start), "nested too deeply to read; item skipped")
             except json.JSONDecodeError as exc:
+                if exc.pos >= len(buffer.rstrip(_SEPARATORS)) and not final:
+                    rest = buffer[pos:]  # incomplete: gather more lines
+                    parts, size = [rest], len(rest)
+                    opens, closes = rest.count("{"), rest.count("}")
+                    counts_hold = counts_hold and opens > closes
+                    next_try = 2 * size
+                    return
                 if exc.pos >= len(buffer.rstrip(_SEPARATORS)):
-                    buffer = buffer[pos:]  # incomplete: gather more lines
-                    break
-                where = start + buffer.count("\n", pos, exc.pos)
-                report.skip(Source(ctx.source, where), f"invalid JSON: {exc.msg}; item skipped")
-                buffer = ""  # resynchronise on the next line that starts an object
-                break
-            paper = _item(item, Source(ctx.source, start), report)
-            if paper is not None:
-                yield paper
+                    report.skip(Source(ctx.source, start), _NOT_CLOSED)
+                else:
+                    where = start + buffer.count("\n", pos, exc.pos)
+                    report.skip(Source(ctx.source, where), f"invalid JSON: {exc.msg}; item skipped")
+                parts, size, opens, closes, next_try, counts_hold = [], 0, 0, 0, 0, True
+                return  # resynchronise on the next line that starts an object
+            else:
+                paper = _item(item, Source(ctx.source, start), report)
+                if paper is not None:
+                    yield paper
             start += buffer.count("\n", pos, end)
             pos = end
-    if buffer.strip(_SEPARATORS):
-        report.skip(Source(ctx.source, start), _NOT_CLOSED)
+
+    for number, line in enumerate(lines, start=ctx.line_offset + 1):
+        if parts and is_item_line(line):
+            # A whole item on its line starts a record (parallel reading cuts the input there):
+            # what was gathered before it must be complete by now.
+            yield from drain(final=True)
+        if not parts:
+            line = line.lstrip(_SEPARATORS)
+            if not line:
+                continue
+            start = number
+            if line.startswith("{") and line.rstrip(_SEPARATORS).endswith("}"):
+                # The usual case, an item on a line: orjson decodes it several times faster.
+                try:
+                    item = orjson.loads(line.rstrip(_SEPARATORS))
+                except (orjson.JSONDecodeError, RecursionError):
+                    pass  # not exactly one object: the general path below says what is wrong
+                else:
+                    seen_any = True
+                    paper = _item(item, Source(ctx.source, start), report)
+                    if paper is not None:
+                        yield paper
+                    continue
+        seen_any = True
+        parts.append(line)
+        size += len(line)
+        opens += line.count("{")
+        closes += line.count("}")
+        if not line.rstrip(_SEPARATORS).endswith("}"):
+            continue  # an object can only be complete after a closing brace
+        if (counts_hold and closes >= opens) or size >= next_try:
+            yield from drain(final=False)
+    if parts and "".join(parts).strip(_SEPARATORS):
+        yield from drain(final=True)
     if not seen_any and ctx.line_offset == 0:
         report.warn(ctx.source, "empty input: no records")
+
+
+def _skip_object(text: str, pos: int) -> int:
+    """Where the JSON value starting at ``pos`` ends (braces and brackets counted outside
+    strings), for skipping an item nested too deeply to decode."""
+    depth = 0
+    in_string = escaped = False
+    for i in range(pos, len(text)):
+        c = text[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "{[":
+            depth += 1
+        elif c in "}]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
 
 
 def _strings(value: Any) -> list[str]:

@@ -92,7 +92,7 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
 
 def read_ris(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
     report = ctx.diagnostics
-    tags: list[tuple[str, str]] | None = None  # the open record's tags
+    tags: list[tuple[str, list[str]]] | None = None  # the open record's tags, each value in its lines
     start = 0
     junk_reported = False
     seen_any = False
@@ -100,7 +100,7 @@ def read_ris(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
     def finish() -> Paper | None:
         assert tags is not None
         try:
-            paper = record_to_paper(tags, Source(ctx.source, start))
+            paper = record_to_paper([(tag, " ".join(parts)) for tag, parts in tags], Source(ctx.source, start))
         except ValueError as exc:
             report.skip(Source(ctx.source, start), f"{exc}; skipped")
             return None
@@ -132,9 +132,9 @@ def read_ris(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
                 yield paper
             tags = None
         elif tag is not None:
-            tags.append((tag, value))
+            tags.append((tag, [value]))
         elif tags:
-            tags[-1] = (tags[-1][0], tags[-1][1] + " " + line.strip())  # a wrapped value goes on
+            tags[-1][1].append(line.strip())  # a wrapped value goes on (joined once, at the end)
     if tags is not None:
         report.warn(Source(ctx.source, start), "record has no ER line; it ends at the end of the input")
         paper = finish()
