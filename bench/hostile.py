@@ -16,7 +16,6 @@ import argparse
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -55,17 +54,24 @@ SHAPES: dict[str, tuple[Shape, int]] = {
         400_000,
     ),
     "csl-many-lines": (
-        lambda n: (".json", '[{"id": "a", "type": "article", "title": "T", "keyword": [\n'
-                   + ',\n'.join(['"x"'] * (n // 5)) + "\n]}]\n"),
+        lambda n: (
+            ".json",
+            '[{"id": "a", "type": "article", "title": "T", "keyword": [\n' + ",\n".join(['"x"'] * (n // 5)) + "\n]}]\n",
+        ),
         100_000,
     ),
     "bib-string-macros": (
-        lambda n: (".bib", "".join(f'@string{{m{i} = "v{i}"}}\n' for i in range(n // 20))
-                   + "".join(f"@misc{{k{i}, title = m{i} # {{ x}}, year = 2020}}\n" for i in range(n // 40))),
+        lambda n: (
+            ".bib",
+            "".join(f'@string{{m{i} = "v{i}"}}\n' for i in range(n // 20))
+            + "".join(f"@misc{{k{i}, title = m{i} # {{ x}}, year = 2020}}\n" for i in range(n // 40)),
+        ),
         200_000,
     ),
-    "bib-accents": (lambda n: (".bib", _bib(f"  abstract = {{{chr(92)}'a" * 1 + f"{chr(92)}'a" * (n // 3) + "},\n")),
-                    100_000),
+    "bib-accents": (
+        lambda n: (".bib", _bib(f"  abstract = {{{chr(92)}'a" * 1 + f"{chr(92)}'a" * (n // 3) + "},\n")),
+        100_000,
+    ),
     "bib-braces": (lambda n: (".bib", _bib("  abstract = {" + "{a}" * (n // 3) + "},\n")), 300_000),
 }
 
