@@ -54,6 +54,14 @@ def seeds() -> dict[str, list[bytes]]:
     )
     out["csljson"].append(b'[{"id": "a", "type": "article", "title": "T", "issued": {"date-parts": [["2020"]]}}]')
     out["ris"].append(b"TY  - JOUR\r\nTI  - T\r\nAU  - Doe, J.\r\nPY  - 2020///\r\nER  - \r\n")
+    # The hostile shapes of bench/hostile.py, small: mutations grow and splice them.
+    sys.path.insert(0, str(HERE))
+    from hostile import SHAPES
+
+    by_suffix = {".txt": "listing", ".bib": "bibtex", ".json": "csljson", ".ris": "ris"}
+    for make, _ in SHAPES.values():
+        suffix, text = make(2_000)
+        out[by_suffix[suffix]].append(text.encode())
     return out
 
 

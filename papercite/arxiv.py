@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 # New-style (YYMM.NNNNN) and old-style (archive[.SUB]/YYMMNNN) ids; the version is dropped.
-ID = re.compile(r"(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+# An id is not part of a longer word or number (2101.123456 holds none), and an archive
+# name is at most ten letters (the longest is eight): no search backtracks over long runs.
+ID = re.compile(r"(?<![0-9A-Za-z-])(\d{4}\.\d{4,5}|[a-z][a-z-]{0,9}(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?![0-9])")
 _PREFIXED = re.compile(r"arxiv[.:/\s]*(?:abs/|pdf/)?" + ID.pattern, re.I)
 _DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.I)
 
@@ -20,7 +22,10 @@ def id_in(text: str, *, prefixed: bool = False) -> str | None:
 def id_from_doi(doi: str) -> str | None:
     """``10.48550/arXiv.2308.03688`` -> ``2308.03688``; None for any other DOI."""
     m = _DOI.match(doi.strip())
-    return m.group(1) if m else None
+    if not m:
+        return None
+    found = ID.fullmatch(m.group(1))  # anything after the prefix is not an id just for being there
+    return found.group(1) if found else None
 
 
 CATEGORY = re.compile(r"[a-z-]+(?:\.[A-Za-z-]+)?")

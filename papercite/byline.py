@@ -21,6 +21,7 @@ from papercite.model import Author
 from papercite.names import MAX_NAME_WORDS, NameShape, has_group_word, is_name_word, parse_name
 
 MAX_SHOWN = 3  # listings show at most three names
+MAX_NAME_CHARS = 200  # no first name is longer: the split is looked for in the glued piece's last 200 characters
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._&'-]*$")
 _AFFIL_SEP = " \u00b7 "
 # Characters a title does not end with when an author name follows it directly.
@@ -111,7 +112,9 @@ def _glued_candidates(pieces: list[str], k: int, rest: tuple[NameShape, ...]) ->
     glued = pieces[len(pieces) - k]
     rest_quality = sum(n.quality for n in rest)
     # A name has at most MAX_NAME_WORDS words: only the end of the glued piece can hold the first one.
-    start = max(1, _nth_space_from_end(glued, MAX_NAME_WORDS))
+    # And at most MAX_NAME_CHARS characters: a long glued run without spaces (a hostile byline)
+    # would otherwise make every capital in it a candidate, each copying the rest.
+    start = max(1, _nth_space_from_end(glued, MAX_NAME_WORDS), len(glued) - MAX_NAME_CHARS)
     group_word: bool | None = None  # computed when first needed
     for m in _NAME_START.finditer(glued, start):
         i = m.start()

