@@ -17,10 +17,24 @@ _BREAKS = re.compile("[\t\n\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]+")
 _COMMAND_START = ("::", "##[")
 
 
+_C0_BYTES = bytes(range(0x09)) + bytes(range(0x0B, 0x20)) + b"\x7f"
+
+
+def has_controls(text: str) -> bool:
+    """Does ``text`` hold a character of :data:`CONTROLS`? On the UTF-8 bytes at C speed
+    (a regular-expression scan costs ~20 ns a character, most of an entry's export time):
+    C0 and DEL are single bytes; C1 characters start with the byte 0xC2, and only text
+    with that byte is scanned."""
+    raw = text.encode("utf-8", "surrogatepass")
+    if len(raw.translate(None, _C0_BYTES)) != len(raw):
+        return True
+    return b"\xc2" in raw and CONTROLS.search(text) is not None
+
+
 def without_controls(text: str) -> str:
     """``text`` with each run of :data:`CONTROLS` as one space (tab and new line stay), as
     the RIS exporter and reference managers treat them."""
-    return CONTROLS.sub(" ", text) if CONTROLS.search(text) else text
+    return CONTROLS.sub(" ", text) if has_controls(text) else text
 
 
 def one_line(text: str) -> str:
