@@ -58,32 +58,30 @@ _GITHUB_RESERVED = {
 }
 
 
+_OPENERS = {")": "(", "]": "["}
+
+
 def _trim(url: str) -> str:
-    """``url`` without the punctuation after it that belongs to the sentence: the counts of
-    brackets are taken once and updated as characters come off, so a URL followed by a
-    long run of ``)`` costs time in proportion to its length."""
+    """``url`` without the punctuation after it that belongs to the sentence, and without
+    closing brackets that it did not open. The brackets are counted once and the counts
+    updated as characters come off, so a URL followed by a long run of ``)`` costs time in
+    proportion to its length."""
     end = len(url)
-    opened = closed = opened_sq = closed_sq = -1  # counted when first needed
+    unopened: dict[str, int] = {}  # closer -> closers minus openers in url[:end], once counted
     while end:
         c = url[end - 1]
         if c in _TRAILING:
             end -= 1
             continue
-        if c == ")":
-            if opened < 0:
-                opened, closed = url.count("(", 0, end), url.count(")", 0, end)
-            if opened < closed:
-                end -= 1
-                closed -= 1
-                continue
-        elif c == "]":
-            if opened_sq < 0:
-                opened_sq, closed_sq = url.count("[", 0, end), url.count("]", 0, end)
-            if opened_sq < closed_sq:
-                end -= 1
-                closed_sq -= 1
-                continue
-        break
+        opener = _OPENERS.get(c)
+        if opener is None:
+            break
+        if c not in unopened:
+            unopened[c] = url.count(c, 0, end) - url.count(opener, 0, end)
+        if unopened[c] <= 0:
+            break
+        unopened[c] -= 1
+        end -= 1
     return url[:end]
 
 

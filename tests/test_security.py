@@ -18,22 +18,13 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from test_check_links import listing
 from werkzeug import Request, Response
 
 from conftest import Checker
 from standins import json_response
 
 ROOT = Path(__file__).parent.parent
-
-
-def listing(tmp_path: Path, *abstracts: str, name: str = "papers.txt") -> str:
-    text = "".join(
-        f"CLMar {i % 28 + 1}, 2021\nA Study of Link Number {i}Ada Lovelace, Alan Turing\n{abstract}\n"
-        for i, abstract in enumerate(abstracts)
-    )
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return str(path)
 
 
 def cache_bytes(cache: Path) -> bytes:
