@@ -125,8 +125,10 @@ def classify(url: str) -> Link | None:
             return None
         if parts[0] in _HF_KINDS:
             prefix, kind, parts = parts[0] + "/", _HF_KINDS[parts[0]], parts[1:]
-            if len(parts) < 2:
-                return None  # a listing page, or a legacy dataset without owner
+            if not parts:
+                return None  # a listing page
+            if len(parts) == 1:  # a legacy canonical dataset without owner: datasets/squad
+                return Link(f"https://huggingface.co/{prefix}{parts[0]}", kind, parts[0])
         elif parts[0].lower() in _HF_RESERVED:
             return None
         else:

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import email.utils
 import ipaddress
@@ -52,8 +53,10 @@ MAX_REDIRECTS = 5
 DEFAULT_CAP = 4
 LOCK_WAIT = 10.0  # seconds to wait for a cache another process has locked
 # Worth keeping between runs: a missing repository stays missing, a redirect
-# stays a redirect. Rate-limit and server errors are never cached.
-_CACHED_CODES = (200, 301, 302, 307, 308, 401, 404, 410, 451)
+# stays a redirect. Failures are never cached: not a 401 (a token rejected now may be
+# replaced by the next run), 403, 429 or 5xx; a 200 that carries an error (GraphQL) is
+# taken out again by the caller (HttpClient.forget).
+_CACHED_CODES = (200, 301, 302, 307, 308, 404, 410, 451)
 _STORED_FOR = _dt.timedelta(days=3650)  # how long entries stay; freshness is decided by max_cache_age
 
 
@@ -67,6 +70,7 @@ class Answer:
     body: bytes
     redirects: tuple[tuple[int, str], ...] = ()  # (status, location) of each hop
     from_cache: bool = False
+    cache_key: str | None = None  # where the cache holds it, for HttpClient.forget
 
     def json(self) -> Any:
         try:
@@ -315,6 +319,7 @@ class HttpClient:
         self._sleep = sleep
         self._caps: dict[str, threading.BoundedSemaphore] = {}
         self._blocked: dict[str, float] = {}  # origin -> epoch seconds of its rate-limit reset
+        self._unreachable: dict[str, str] = {}  # origin -> why it cannot be reached at all, this run
         self._env: dict[str, dict[str, Any]] = {}
         self._paces: dict[str, float] = {}  # origin -> seconds between requests
         self._next: dict[str, float] = {}  # origin -> monotonic time its next request may start
@@ -449,6 +454,23 @@ class HttpClient:
             except requests.RequestException:
                 return False
         return True
+
+    def _cannot_reach(self, host: str, reason: str) -> ServiceError:
+        error = ServiceError(f"cannot connect to {host} ({reason})")
+        with self._lock:
+            self._unreachable[host] = error.detail
+        return error
+
+    def forget(self, answer: Answer) -> None:
+        """Take ``answer`` out of the cache: a 200 that carries a failure (a GraphQL rate limit,
+        an error instead of data) must be asked again by the next run."""
+        cache = getattr(self._session, "cache", None)
+        if cache is None or not answer.cache_key:
+            return
+        try:
+            cache.delete(answer.cache_key)
+        except (sqlite3.Error, OSError) as exc:
+            self._drop_cache(exc)
 
     # -- limits -----------------------------------------------------------------
 
@@ -596,7 +618,7 @@ class HttpClient:
             url = target
             if answer.status == 303:
                 method, body = "GET", None
-        return Answer(answer.url, answer.status, answer.headers, answer.body, tuple(hops), answer.from_cache)
+        return dataclasses.replace(answer, redirects=tuple(hops))
 
     def _send(
         self, method: str, url: str, headers: Mapping[str, str] | None, token: str | None, body: bytes | None
@@ -613,6 +635,8 @@ class HttpClient:
             request_headers["Content-Type"] = "application/json"
         failure: ServiceError | None = None
         with self._slot(host):
+            if host in self._unreachable:  # its other links fail at once, not each after the retries
+                raise ServiceError(self._unreachable[host])
             for attempt in range(self.settings.retries + 1):
                 pause = self.settings.backoff * 2**attempt
                 self._wait_for_reset(host)
@@ -623,7 +647,7 @@ class HttpClient:
                     self._drop_cache(exc)
                     failure, pause = ServiceError(f"cache failed: {exc}"), 0.0
                 except requests.ConnectTimeout:
-                    raise ServiceError(f"cannot connect to {host} (timed out, after retries)") from None
+                    raise self._cannot_reach(host, "timed out, after retries") from None
                 except requests.Timeout:
                     # Not tried again: --timeout bounds the whole request, retries included.
                     raise ServiceError(f"no answer from {host} within {self.settings.timeout:g} s") from None
@@ -631,8 +655,9 @@ class HttpClient:
                     failure = ServiceError(f"incomplete answer from {host} ({_reason(exc)})")
                 except requests.ConnectionError as exc:
                     if exc.args and isinstance(exc.args[0], MaxRetryError):
-                        # urllib3 has already retried connecting; nothing more to gain here.
-                        raise ServiceError(f"cannot connect to {host} ({_reason(exc)})") from None
+                        # urllib3 has already retried connecting (name resolution, refused, TLS):
+                        # nothing more to gain here, nor from the host's other links.
+                        raise self._cannot_reach(host, _reason(exc)) from None
                     failure = ServiceError(f"connection to {host} lost ({_reason(exc)})")  # e.g. reset mid-answer
                 except requests.RequestException as exc:
                     raise ServiceError(f"request to {host} failed ({_reason(exc)})") from None
@@ -656,8 +681,9 @@ class HttpClient:
                         if from_cache:
                             with self._lock:
                                 self.stats.cached += 1
+                        key = getattr(response, "cache_key", None)
                         return Answer(
-                            response.url or url, response.status_code, response.headers, content, (), from_cache
+                            response.url or url, response.status_code, response.headers, content, (), from_cache, key
                         )
                 if attempt < self.settings.retries:
                     self._sleep(pause)

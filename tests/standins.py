@@ -274,9 +274,9 @@ class HubAPI(StandIn):
             if name in known:
                 return json_response({"name": known[name], "fullname": known[name]})
             return json_response({"error": f"{kind[:-1].title()} not found"}, 404)
-        if kind not in ("models", "datasets", "spaces") or len(parts) != 4:
+        if kind not in ("models", "datasets", "spaces") or len(parts) not in (3, 4):
             return json_response({"error": "Sorry, we can't find the page you are looking for."}, 404)
-        key = (kind, f"{parts[2]}/{parts[3]}".lower())
+        key = (kind, "/".join(parts[2:]).lower())  # one part: a legacy canonical repository (gpt2)
         if key in self.world.renamed:
             new = self.world.renamed[key]
             return Response(f"Temporary Redirect. Redirecting to /api/{kind}/{new}", 307,

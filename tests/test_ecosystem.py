@@ -10,9 +10,9 @@ import subprocess
 from pathlib import Path
 
 import yaml
-from test_check_links import listing
 
 from conftest import Checker
+from test_check_links import listing
 
 ROOT = Path(__file__).parent.parent
 

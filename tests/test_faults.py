@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
-from test_check_links import listing
 
 from conftest import Checker
 from standins import json_response
+from test_check_links import listing
 
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

@@ -13,7 +13,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 import rispy
-from test_properties import held
 
 from papercite.diagnostics import Diagnostics
 from papercite.listing import read_listing
@@ -22,6 +21,7 @@ from papercite.plugins import ExportContext, ReadContext, Registry, get_plugin_m
 from papercite.texify import escape_text
 
 from consumers import biber_validate, bibtex_and_pdflatex, pandoc_csl
+from test_properties import held
 
 REGISTRY = Registry(get_plugin_manager(entry_points=False))
 SCHEMA = json.loads((Path(__file__).parent.parent / "fixtures" / "schemas" / "csl-data.json").read_text())

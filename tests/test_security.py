@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
-from test_check_links import listing
 from werkzeug import Request, Response
 
 from conftest import Checker
 from standins import json_response
+from test_check_links import listing
 
 ROOT = Path(__file__).parent.parent
 

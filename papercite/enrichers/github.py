@@ -185,10 +185,15 @@ def _graphql(http: HttpClient, api: str, token: str, targets: list[Target]) -> I
     url = graphql_url(api)
     for start in range(0, len(targets), BATCH):
         batch = targets[start : start + BATCH]
+        answer = None
         try:
             answer = http.post_json(url, graphql_query(batch), headers=_HEADERS, token=token, scope=_scope(api))
             verdicts = _graphql_verdicts(answer, batch)
+            if any(v.status is LinkStatus.ERROR for v in verdicts):
+                http.forget(answer)  # a 200 carrying errors: the next run asks again
         except RateLimited as exc:  # the rest would be refused too: report them, ask nothing more
+            if answer is not None:
+                http.forget(answer)
             failed = Verdict(LinkStatus.ERROR, exc.http_status, exc.detail)
             yield from ((target, failed) for target in targets[start:])
             return
@@ -209,7 +214,7 @@ def _graphql_verdicts(answer: Answer, batch: Sequence[Target]) -> list[Verdict]:
     for error in body.get("errors") or ():
         if not isinstance(error, dict):
             continue
-        if error.get("type") == "RATE_LIMITED":
+        if error.get("type") in ("RATE_LIMIT", "RATE_LIMITED"):  # today's name, and the older one
             reset = answer.headers.get("x-ratelimit-reset", "")
             raise RateLimited(origin(answer.url), float(reset) if reset.isdigit() else None, 200)
         path = error.get("path") or [None]

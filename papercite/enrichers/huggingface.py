@@ -62,12 +62,21 @@ def check(links: Sequence[Link], ctx: EnrichContext) -> Iterator[LinkReport]:
 
 def _verdict(http: HttpClient, base: str, token: str | None, link: Link) -> Verdict:
     if link.kind is LinkKind.HF_OWNER:
+        # huggingface.co/gpt2, /bert-base-uncased: legacy canonical models without an owner,
+        # common in papers (the Hub renames them with a 307); else a user or organisation.
+        verdict = _repo_verdict(http, base, token, LinkKind.HF_MODEL, link.owner)
+        if verdict.status is not LinkStatus.BROKEN:
+            return verdict
         return _owner_verdict(http, base, token, link.owner)
-    kind = _API_KIND[link.kind]
-    repo_id = f"{link.owner}/{link.name}"
+    repo_id = f"{link.owner}/{link.name}" if link.name else link.owner  # datasets/squad: no owner
+    return _repo_verdict(http, base, token, link.kind, repo_id)
+
+
+def _repo_verdict(http: HttpClient, base: str, token: str | None, kind_of: LinkKind, repo_id: str) -> Verdict:
+    kind = _API_KIND[kind_of]
     answer = http.get(f"{base}/api/{kind}/{quote(repo_id)}", token=token, scope=f"{base}/api/")
     status = answer.redirects[0][0] if answer.redirects else answer.status
-    noun = _NOUN[link.kind]
+    noun = _NOUN[kind_of]
     if answer.status == 200:
         data = answer.json()
         if not isinstance(data, dict):
@@ -119,14 +128,19 @@ def _failure(answer: Answer, noun: str, token: str | None) -> Verdict:
     code = answer.headers.get("X-Error-Code", "")
     message = answer.headers.get("X-Error-Message", "")
     status = answer.status
-    if (status == 401 and code == "RepoNotFound") or (status == 404 and not token):
+    if status in (401, 403) and code == "GatedRepo":  # 401 without a token, 403 with one not granted access
+        return Verdict(LinkStatus.GATED, status, f"gated: {message or 'access must be requested'}")
+    if status == 401 and token and code != "RepoNotFound":
+        # Only a request with a token can have it rejected (expired, revoked, mistyped).
+        return Verdict(LinkStatus.ERROR, status, f"the Hub rejected the token ({message or code or 'unauthorized'})")
+    if status in (401, 404) and not token:
+        # Missing or private: the Hub answers an anonymous request 401 (RepoNotFound, or no code at
+        # all), as huggingface_hub reads it.
         return Verdict(
             LinkStatus.BROKEN, status, f"{noun} not found, or private (an anonymous request cannot tell which)"
         )
-    if status == 404:
+    if status in (401, 404):
         return Verdict(LinkStatus.BROKEN, status, f"{noun} not found, or private and not shared with this token")
-    if status == 401:
-        return Verdict(LinkStatus.ERROR, status, f"the Hub rejected the token ({message or code or 'unauthorized'})")
     if status == 403 and code == "GatedRepo":
         return Verdict(LinkStatus.GATED, status, f"gated: {message or 'access must be requested'}")
     if status in (403, 410, 451) and ("disabled" in (code + message).lower() or status != 403):
