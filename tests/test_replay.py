@@ -273,3 +273,79 @@ def test_links_to_an_unreachable_host_fail_fast(checker: Checker, tmp_path: Path
                            PAPERCITE_BACKOFF="1")
     assert time.monotonic() - start < 15  # ~4 s for the first link's retries; 17 x that before
     assert len(rows) == 17 and all(r["status"] == "error" and "cannot connect" in r["detail"] for r in rows)
+
+
+# -- arXiv ---------------------------------------------------------------------------------------
+
+
+def serve_arxiv(server: HTTPServer, *names: str) -> list[dict[str, str]]:
+    """``/api/query`` answering as recorded, matched on the query (``id_list`` exactly, or one of
+    the ``…_contains`` parameters as a substring). Returns the queries asked."""
+    rules = []
+    for name in names:
+        for interaction in recording(name)["interactions"]:
+            rules.append((interaction["match"].get("query", {}), interaction["response"]))
+    asked: list[dict[str, str]] = []
+
+    def handler(request: Request) -> Response:
+        query = dict(request.args)
+        asked.append(query)
+        for wanted, response in rules:
+            if all(
+                query.get(key) == value if not key.endswith("_contains")
+                else value.lower() in query.get(key.removesuffix("_contains"), "").lower()
+                for key, value in wanted.items()
+            ):
+                return _response(response)
+        return Response(EMPTY_FEED, 200, content_type="application/atom+xml")
+
+    server.clear()
+    server.expect_request("/api/query").respond_with_handler(handler)
+    return asked
+
+
+EMPTY_FEED = '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>'
+
+
+def arxiv_export(checker: Checker, server: HTTPServer, source: Path, *args: str):
+    return checker.run("export", str(source), "--to", "csljson", "--enrich", "arxiv", "--no-cache", *args,
+                       PAPERCITE_ARXIV_API=server.url_for("/api/query"), PAPERCITE_ARXIV_DELAY="0")
+
+
+@pytest.mark.parametrize(("name", "arxiv_id", "says"), [
+    ("arxiv/ax-error-400-abc.json", "9912.12345", "incorrect id format for abc"),  # HTTP 400 + error entry
+    ("arxiv/ax-docs-error-1234.12345.json", "1234.12345", "incorrect id format for 1234.12345"),  # HTTP 200
+])
+def test_arxivs_error_feeds_are_reported(checker: Checker, arxiv_server: HTTPServer, tmp_path: Path, name: str,
+                                         arxiv_id: str, says: str) -> None:
+    serve_arxiv(arxiv_server, name)
+    source = tmp_path / "refs.json"
+    source.write_text(json.dumps([{"id": "a", "type": "article", "title": "Some Title", "number": f"arXiv:{arxiv_id}",
+                                   "author": [{"family": "Doe", "given": "Jane"}]}]))
+    result = arxiv_export(checker, arxiv_server, source)
+    assert result.exit_code == 0, result.output
+    assert f"warning: arxiv: not looked up: arXiv says: {says}" in result.stderr
+
+
+@pytest.mark.parametrize(("name", "arxiv_id"), [
+    ("arxiv/ax-1707.08567-34-authors.json", "1707.08567"),
+    ("arxiv/ax-astro-ph-0601001.json", "astro-ph/0601001"),
+    ("arxiv/ax-quant-ph-0201082.json", "quant-ph/0201082"),
+])
+def test_arxiv_entries_as_recorded_verify_and_complete_a_record(checker: Checker, arxiv_server: HTTPServer,
+                                                                tmp_path: Path, name: str, arxiv_id: str) -> None:
+    from papercite.enrichers.arxiv import parse_feed
+
+    (entry,) = parse_feed(recording(name)["interactions"][0]["response"]["body"].encode())
+    assert entry.arxiv_id == arxiv_id and "  " not in entry.title and "\n" not in entry.title
+    serve_arxiv(arxiv_server, name)
+    source = tmp_path / "refs.json"
+    first = [{"family": n.rsplit(" ", 1)[-1], "given": n.rsplit(" ", 1)[0]} for n in entry.authors[:3]]
+    source.write_text(json.dumps([{"id": "a", "type": "article", "title": entry.title, "number": f"arXiv:{arxiv_id}",
+                                   "author": [*first, {"literal": "others"}] if len(entry.authors) > 3 else first,
+                                   "issued": {"date-parts": [[entry.published.year]]}}]))
+    result = arxiv_export(checker, arxiv_server, source, "--complete-authors")
+    assert result.exit_code == 0, result.output
+    (item,) = json.loads(result.stdout)
+    assert len(item["author"]) == len(entry.authors)  # the full list, as arXiv has it
+    assert "1 verified" in result.stderr, result.stderr

@@ -48,6 +48,10 @@ class FeedError(Exception):
     """The answer is not a usable Atom feed."""
 
 
+class ArxivSays(FeedError):
+    """The feed is arXiv's error entry (``incorrect id format for …``), in HTTP 200 or 400."""
+
+
 def api_url(environ: Any) -> str:
     return environ.get("PAPERCITE_ARXIV_API") or API
 
@@ -79,7 +83,7 @@ def parse_feed(body: bytes) -> list[Entry]:
     for node in root.iter(f"{_ATOM}entry"):
         raw_id = _line(node.findtext(f"{_ATOM}id"))
         if "/api/errors" in raw_id:
-            raise FeedError(f"arXiv says: {_line(node.findtext(f'{_ATOM}summary'), 200)}")
+            raise ArxivSays(f"arXiv says: {_line(node.findtext(f'{_ATOM}summary'), 200)}")
         m = re.search(r"arxiv\.org/abs/(.+)$", raw_id)
         arxiv_id = arxiv_ids.id_in(m.group(1)) if m else None
         if not arxiv_id or not arxiv_ids.ID.fullmatch(m.group(1) if m else ""):
@@ -117,6 +121,12 @@ def _ask(ctx: EnrichContext, params: dict[str, str]) -> list[Entry]:
     url = f"{api_url(ctx.environ)}?{urlencode(params, quote_via=quote)}"
     answer = ctx.http.get(url)
     if answer.status != 200:
+        try:  # today's API answers a malformed id with HTTP 400 and an error entry that says why
+            parse_feed(answer.body)
+        except ArxivSays:
+            raise
+        except FeedError:
+            pass
         raise FeedError(f"arXiv answered HTTP {answer.status}")
     return parse_feed(answer.body)
 
