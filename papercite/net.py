@@ -7,15 +7,21 @@
   ``RateLimit`` header say how long to wait. A wait up to ``max_wait`` is
   waited; a longer one is reported (:class:`RateLimited`) and the host is not
   asked again before its reset, so a long run does not keep hammering it.
+- ``--timeout`` bounds a whole request, from sending it to the last byte of the
+  answer: a watchdog shuts the socket down at the deadline (urllib3's read
+  timeout only bounds each wait for bytes), and such a request is not retried.
+- A host that cannot be reached at all fails its other requests at once.
 - A per-host cap on requests in flight (:meth:`HttpClient.cap`).
-- A persistent cache (requests-cache, SQLite in the user cache directory):
+- A persistent cache (requests-cache, SQLite in the user cache directory, JSON
+  entries and private files: :mod:`papercite.httpcache`):
   answers younger than ``max_cache_age`` are served without a request, older
   ones are revalidated with ``If-None-Match`` (a 304 is cheap, and free of
   GitHub's rate limit). ``Authorization`` is never stored and is part of
   the cache key only as "authenticated or not". An unreadable cache is
-  rebuilt with a warning.
+  rebuilt with a warning. Failures (401, 403, 429, 5xx) are never cached.
 - Redirects are followed only within the origin that was asked, so nothing a
-  service answers can make papercite (or a token) go to another host.
+  service answers can make papercite (or a token) go to another host; a token
+  goes only to https URLs under its service's API (:func:`token_problem`).
 """
 
 from __future__ import annotations
@@ -337,10 +343,12 @@ class HttpClient:
 
     # -- session and cache ------------------------------------------------------
 
-    def _mount(self, session: requests.Session) -> requests.Session:
+    def _mount(self, session: requests.Session, *, probe: bool = False) -> requests.Session:
+        """``session`` with papercite's adapter: counted, deadline-bound, connections retried
+        by urllib3 (not for a ``probe``, which makes one attempt within 5 s)."""
         retry = Retry(
             total=None,
-            connect=self.settings.retries,
+            connect=0 if probe else self.settings.retries,
             read=False,  # read failures (re-raised as they are) and statuses are retried in _send
             status=0,
             other=0,
@@ -350,7 +358,8 @@ class HttpClient:
             raise_on_status=False,
             respect_retry_after_header=False,
         )
-        adapter = _Adapter(self.stats, self.settings.timeout, max_retries=retry, pool_maxsize=16)
+        total = min(self.settings.timeout, 5.0) if probe else self.settings.timeout
+        adapter = _Adapter(self.stats, total, max_retries=retry, pool_maxsize=16)
         session.mount("http://", adapter)
         session.mount("https://", adapter)
         session.headers["User-Agent"] = USER_AGENT
@@ -441,16 +450,10 @@ class HttpClient:
     def reaches(self, url: str) -> bool:
         """Does the service at ``url`` answer at all (any HTTP status), through the proxy and
         CA settings a check would use? One attempt, no cache: for ``--skip-if-offline``."""
-        with requests.Session() as session:
-            adapter = _Adapter(self.stats, min(self.settings.timeout, 5.0), max_retries=0)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            session.headers["User-Agent"] = USER_AGENT
-            session.trust_env = False
+        with self._mount(requests.Session(), probe=True) as session:
             try:
-                session.head(
-                    url, timeout=min(self.settings.timeout, 5.0), allow_redirects=False, **self._environment(url)
-                ).close()
+                timeout = min(self.settings.timeout, 5.0)
+                session.head(url, timeout=timeout, allow_redirects=False, **self._environment(url)).close()
             except requests.RequestException:
                 return False
         return True
