@@ -19,6 +19,17 @@ def id_in(text: str, *, prefixed: bool = False) -> str | None:
     return m.group(1) if m else None
 
 
+def id_problem(arxiv_id: str) -> str | None:
+    """Why ``arxiv_id`` cannot be an arXiv id (``YYMM.NNNN[N]`` or ``archive[.XX]/YYMMNNN``, the
+    month 01-12), or None. arXiv answers a batch holding one bad id with an error alone."""
+    m = ID.fullmatch(arxiv_id)
+    if m is None:
+        return "not of the form YYMM.NNNNN or archive/YYMMNNN"
+    core = m.group(1)
+    month = int(core[2:4]) if "/" not in core else int(core.split("/", 1)[1][2:4])
+    return None if 1 <= month <= 12 else f"month {month:02d} does not exist"
+
+
 def id_from_doi(doi: str) -> str | None:
     """``10.48550/arXiv.2308.03688`` -> ``2308.03688``; None for any other DOI."""
     m = _DOI.match(doi.strip())

@@ -314,19 +314,20 @@ def arxiv_export(checker: Checker, server: HTTPServer, source: Path, *args: str)
                        PAPERCITE_ARXIV_API=server.url_for("/api/query"), PAPERCITE_ARXIV_DELAY="0")
 
 
-@pytest.mark.parametrize(("name", "arxiv_id", "says"), [
-    ("arxiv/ax-error-400-abc.json", "9912.12345", "incorrect id format for abc"),  # HTTP 400 + error entry
-    ("arxiv/ax-docs-error-1234.12345.json", "1234.12345", "incorrect id format for 1234.12345"),  # HTTP 200
-])
-def test_arxivs_error_feeds_are_reported(checker: Checker, arxiv_server: HTTPServer, tmp_path: Path, name: str,
-                                         arxiv_id: str, says: str) -> None:
-    serve_arxiv(arxiv_server, name)
+def test_arxivs_error_feeds_are_reported(checker: Checker, arxiv_server: HTTPServer, tmp_path: Path) -> None:
+    from papercite.enrichers.arxiv import ArxivSays, parse_feed
+
+    # HTTP 200 with an error entry (the classic API, for a malformed id): arXiv's words.
+    with pytest.raises(ArxivSays, match=r"arXiv says: incorrect id format for 1234\.12345"):
+        parse_feed(recording("arxiv/ax-docs-error-1234.12345.json")["interactions"][0]["response"]["body"].encode())
+    # HTTP 400 with an error entry (today's API), through the command line.
+    serve_arxiv(arxiv_server, "arxiv/ax-error-400-abc.json")
     source = tmp_path / "refs.json"
-    source.write_text(json.dumps([{"id": "a", "type": "article", "title": "Some Title", "number": f"arXiv:{arxiv_id}",
+    source.write_text(json.dumps([{"id": "a", "type": "article", "title": "Some Title", "number": "arXiv:9912.12345",
                                    "author": [{"family": "Doe", "given": "Jane"}]}]))
     result = arxiv_export(checker, arxiv_server, source)
     assert result.exit_code == 0, result.output
-    assert f"warning: arxiv: not looked up: arXiv says: {says}" in result.stderr
+    assert "warning: arxiv: not looked up: arXiv says: incorrect id format for abc" in result.stderr
 
 
 @pytest.mark.parametrize(("name", "arxiv_id"), [
@@ -351,3 +352,27 @@ def test_arxiv_entries_as_recorded_verify_and_complete_a_record(checker: Checker
     (item,) = json.loads(result.stdout)
     assert len(item["author"]) == len(entry.authors)  # the full list, as arXiv has it
     assert "1 verified" in result.stderr, result.stderr
+
+
+def test_a_malformed_id_does_not_sink_its_batch(checker: Checker, arxiv_server: HTTPServer, tmp_path: Path) -> None:
+    from papercite.enrichers.arxiv import parse_feed
+
+    (entry,) = parse_feed(recording("arxiv/ax-1707.08567-34-authors.json")["interactions"][0]["response"]["body"]
+                          .encode())
+    asked = serve_arxiv(arxiv_server, "arxiv/ax-error-400-abc.json", "arxiv/ax-1707.08567-34-authors.json")
+    source = tmp_path / "refs.json"
+    first = [{"family": n.rsplit(" ", 1)[-1], "given": n.rsplit(" ", 1)[0]} for n in entry.authors[:3]]
+    source.write_text(json.dumps([
+        {"id": "good", "type": "article", "title": entry.title, "number": "arXiv:1707.08567",
+         "author": [*first, {"literal": "others"}], "issued": {"date-parts": [[2017]]}},
+        {"id": "bad", "type": "article", "title": "Another", "number": "arXiv:9912.12345"},
+        {"id": "month", "type": "article", "title": "A Third", "number": "arXiv:1234.12345"},
+    ]))
+    result = arxiv_export(checker, arxiv_server, source, "--complete-authors")
+    assert result.exit_code == 0, result.output
+    good, *_ = json.loads(result.stdout)
+    assert len(good["author"]) == 34  # verified although its batch held a bad id
+    assert "refs.json:1: warning: arxiv: not looked up: arXiv says: incorrect id format for abc" in result.stderr
+    assert "refs.json:1: warning: arxiv: '1234.12345' is not an arXiv id (month 34 does not exist)" in result.stderr
+    assert not any("1234.12345" in q.get("id_list", "") for q in asked)  # never asked
+    assert [q["id_list"] for q in asked] == ["1707.08567,9912.12345", "1707.08567", "9912.12345"]

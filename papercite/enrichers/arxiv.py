@@ -37,6 +37,7 @@ DELAY = 3.0  # seconds between requests, as arXiv asks
 TITLES_PER_QUERY = 10
 RESULTS_PER_TITLE = 10  # entries asked for per title (the title itself, and its near-twins)
 IDS_PER_QUERY = 100
+SINGLE_RETRIES = 20  # ids asked one at a time when arXiv answers a batch with an error entry
 WINDOW = 200  # records read ahead
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -165,12 +166,15 @@ def enrich(records: Iterable[Paper], ctx: EnrichContext) -> Iterator[Paper]:
         done: dict[int, Paper] = {}
         known = [(i, p) for i, p in enumerate(window) if p.arxiv_id]
         unknown = [(i, p) for i, p in enumerate(window) if not p.arxiv_id and words(p.title_text)]
-        for batch in _batches(known, IDS_PER_QUERY):
-            ids = ",".join(p.arxiv_id or "" for _, p in batch)
-            entries = _entries(ctx, {"id_list": ids, "max_results": str(len(batch))}, batch, tally)
-            for i, paper in batch:
-                done[i] = _verified(paper, entries, ctx, tally) if entries is not None else paper
+        for i, paper in known:
+            problem = arxiv_ids.id_problem(paper.arxiv_id or "")
+            if problem:  # not asked: one bad id would make arXiv answer the whole batch with an error
+                tally["not verified"] += 1
+                ctx.diagnostics.warn(paper.source or "-", f"arxiv: {paper.arxiv_id!r} is not an arXiv id ({problem})")
+                done[i] = paper
                 ctx.progress.advance()
+        for batch in _batches([(i, p) for i, p in known if i not in done], IDS_PER_QUERY):
+            done.update(_verify(ctx, batch, tally, SINGLE_RETRIES))
         for batch in _batches(unknown, TITLES_PER_QUERY):
             entries = _search(ctx, batch, tally)
             if entries is not None and len(entries) >= RESULTS_PER_TITLE * len(batch) and len(batch) > 1:
@@ -184,6 +188,26 @@ def enrich(records: Iterable[Paper], ctx: EnrichContext) -> Iterator[Paper]:
                 ctx.progress.advance()
             yield done.get(i, paper)
     ctx.note(f"arxiv: {summary(tally)}")
+
+
+def _verify(
+    ctx: EnrichContext, batch: list[tuple[int, Paper]], tally: Counter[str], singles: int
+) -> dict[int, Paper]:
+    """The records of ``batch``, each verified against its id's entry. When arXiv answers the
+    batch with an error entry (a malformed id), up to ``singles`` ids are asked one at a time,
+    so the good ones are still verified and the bad one is reported with arXiv's words."""
+    params = {"id_list": ",".join(p.arxiv_id or "" for _, p in batch), "max_results": str(len(batch))}
+    done: dict[int, Paper] = {}
+    try:
+        entries = _entries(ctx, params, batch, tally, report=len(batch) == 1 or singles < len(batch))
+    except ArxivSays:
+        for one in _batches(batch, 1):
+            done.update(_verify(ctx, one, tally, 0))
+        return done
+    for i, paper in batch:
+        done[i] = _verified(paper, entries, ctx, tally) if entries is not None else paper
+        ctx.progress.advance()
+    return done
 
 
 def _search(ctx: EnrichContext, batch: list[tuple[int, Paper]], tally: Counter[str]) -> list[Entry] | None:
@@ -215,14 +239,22 @@ def _batches(items: list[tuple[int, Paper]], size: int) -> Iterator[list[tuple[i
 
 
 def _entries(
-    ctx: EnrichContext, params: dict[str, str], batch: list[tuple[int, Paper]], tally: Counter[str]
+    ctx: EnrichContext,
+    params: dict[str, str],
+    batch: list[tuple[int, Paper]],
+    tally: Counter[str],
+    report: bool = True,
 ) -> list[Entry] | None:
-    """The entries of one query; None (each record warned about) when arXiv could not be asked."""
+    """The entries of one query; None (each record warned about) when arXiv could not be asked.
+    With ``report`` False, an error entry of arXiv's is raised (:class:`ArxivSays`), not
+    reported: the caller asks again."""
     from papercite.net import ServiceError
 
     try:
         return _ask(ctx, params)
     except (ServiceError, FeedError) as exc:
+        if isinstance(exc, ArxivSays) and not report:
+            raise
         detail = exc.detail if isinstance(exc, ServiceError) else str(exc)
         for _, paper in batch:
             if paper.arxiv_id:
