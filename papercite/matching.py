@@ -57,6 +57,7 @@ class Check:
     name: str  # "title", "authors" or "date"
     ok: bool
     detail: str
+    lenient: bool = False  # ok only if the title is the same to the word (a group author's variant)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,10 @@ def words(text: str) -> list[str]:
 
 
 def _name_words(text: str) -> list[str]:
+    """Lower-case ASCII words of a name; TeX accents as submitters type them on arXiv
+    (``Ren\\'e``, ``J\\"urgen``, ``\\c{C}elik``) folded like Unicode ones."""
+    if "\\" in text or "{" in text:
+        text = latex_to_text(text)
     return re.sub(r"[^a-z]+", " ", anyascii(text).lower()).split()
 
 
@@ -147,16 +152,31 @@ def compare_authors(paper: Paper, entry: Entry) -> Check:
     if not ours:
         return Check("authors", True, "the record has none to compare")
     theirs = entry.authors
+    variant = ""
     for i, author in enumerate(ours[:3]):
         if i >= len(theirs):
             return Check("authors", False, f"arXiv lists {len(theirs)} author(s), the record more")
         if not _same_author(author, theirs[i]):
+            if isinstance(author, Group) and _group_variant(author.name, theirs[i]):
+                variant = f" (group {author.name!r} as {theirs[i]!r})"
+                continue
             return Check("authors", False, f"author {i + 1} is {theirs[i]!r}, not {author.display!r}")
     if not paper.et_al and len(ours) != len(theirs):
         return Check("authors", False, f"arXiv lists {len(theirs)} authors, the record {len(ours)} (no et al.)")
     if paper.et_al and len(theirs) <= len(ours):
         return Check("authors", False, f"the record has et al. but arXiv lists only {len(theirs)}")
-    return Check("authors", True, f"first {min(len(ours), 3)} agree")
+    return Check("authors", True, f"first {min(len(ours), 3)} agree{variant}", lenient=bool(variant))
+
+
+def _group_variant(ours: str, theirs: str) -> bool:
+    """``GLM-V Team`` / ``V Team``, ``GLM-4.5 Team`` / ``GLM-4. 5 Team``: the same group author
+    but for a prefix, spacing or punctuation (arXiv's records of group pseudo-authors vary).
+    The words must end alike, one list being the end of the other."""
+    a, b = _name_words(ours), _name_words(theirs)
+    if not a or not b:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    return long_[len(long_) - len(short) :] == short
 
 
 def _same_author(author: object, name: str) -> bool:
@@ -200,8 +220,10 @@ def assess(paper: Paper, entry: Entry) -> Assessment:
     from rapidfuzz import fuzz  # imported on use: see _levenshtein
 
     score = fuzz.ratio(" ".join(ours), " ".join(theirs))
-    checks = (compare_titles(ours, theirs), compare_authors(paper, entry), compare_dates(paper, entry))
-    return Assessment(entry, score, checks)
+    title, authors, date = compare_titles(ours, theirs), compare_authors(paper, entry), compare_dates(paper, entry)
+    if authors.lenient and not (title.detail == "same words" and date.ok):
+        authors = Check("authors", False, f"{authors.detail}, accepted only with the very same title and date")
+    return Assessment(entry, score, (title, authors, date))
 
 
 def decide(paper: Paper, entries: list[Entry]) -> Decision:

@@ -342,3 +342,33 @@ def test_prefer_published_cites_the_published_version(checker: Checker, arxiv: A
     ris = export(checker, arxiv, "--prefer-published", "--to", "ris").stdout.split("\n\n")[0]
     assert ris.startswith("TY  - CONF\n") and "T2  - ICLR 2024\n" in ris and "DO  - 10.5555/agentbench\n" in ris
     assert "AN  - arXiv:2308.03688\n" in ris
+
+
+# -- arXiv's own spelling of authors (issue 18) ---------------------------------------------------
+
+GLM_V = "GLM-4.5V and GLM-4.1V-Thinking: Towards Versatile Multimodal Reasoning with Scalable Reinforcement Learning"
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [
+    ("GLM-V Team", "V Team"),  # 2507.01006's current record drops the prefix its first version had
+    ("GLM-4.5 Team", "GLM-4. 5 Team"),  # 2508.06471 (sic)
+])
+def test_a_group_author_spelled_otherwise_by_arxiv_matches_the_very_same_title(ours: str, theirs: str) -> None:
+    paper = Paper(title=GLM_V, authors=(Group(ours), Person("Wenyi", "Hong")), et_al=True, date=dt.date(2025, 7, 1))
+    entry = Entry("2507.01006", GLM_V, (theirs, "Wenyi Hong", "Wenmeng Yu"), dt.date(2025, 7, 1))
+    assert decide(paper, [entry]).match == entry
+    # Not when anything else differs: the title by one word, or a person.
+    worded = Entry("2507.01006", GLM_V + " Again", entry.authors, entry.published)
+    assert decide(paper, [worded]).match is None
+    person = Entry("2507.01006", GLM_V, (theirs, "Wenyi Hung", "Wenmeng Yu"), dt.date(2025, 7, 1))
+    assert decide(paper, [person]).match is None
+    late = Entry("2507.01006", GLM_V, entry.authors, dt.date(2026, 7, 1))
+    assert decide(paper, [late]).match is None
+
+
+def test_tex_accents_in_arxiv_author_names_are_folded() -> None:
+    paper = Paper(title="A Title", authors=(Person("René", "Vidal"), Person("Jürgen", "Schmidhuber"),
+                                            Person("Ali", "Çelik")), date=dt.date(2020, 1, 1))
+    entry = Entry("2001.00001", "A Title", ("Ren\\'e Vidal", 'J\\"urgen Schmidhuber', "Ali \\c{C}elik"),
+                  dt.date(2020, 1, 1))
+    assert decide(paper, [entry]).match == entry
