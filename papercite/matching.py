@@ -87,10 +87,33 @@ class Decision:
     outcome: Outcome = "match"
 
 
+def _greek_names() -> dict[int, str]:
+    """Greek letters (and ``ℓ``) as the words TeX spells them: ``β`` -> ``beta``. anyascii reads
+    them as modern Greek (``β`` -> ``v``), but arXiv stores ``$\\beta$-VAE`` and indexes it as
+    ``beta vae``, and a listing shows it rendered, ``β-VAE``."""
+    import unicodedata
+
+    names = {ord("ℓ"): " ell "}
+    for code in [*range(0x391, 0x3AA), *range(0x3B1, 0x3CA), 0x3D1, 0x3D5, 0x3D6, 0x3F1, 0x3F5]:
+        name = unicodedata.name(chr(code), "")
+        word = [
+            w for w in name.split() if w not in ("GREEK", "SMALL", "CAPITAL", "LETTER", "SYMBOL", "FINAL", "LUNATE")
+        ]
+        if len(word) == 1:
+            names[code] = f" {word[0].lower()} "
+    return names
+
+
+_GREEK = _greek_names()
+
+
 def words(text: str) -> list[str]:
-    """Lower-case ASCII words of a title: LaTeX rendered, accents folded, punctuation dropped."""
+    """Lower-case ASCII words of a title: LaTeX rendered, Greek letters named, accents folded,
+    punctuation dropped."""
     if "\\" in text or "$" in text or "{" in text:
         text = latex_to_text(text)
+    if not text.isascii():
+        text = text.translate(_GREEK)
     return re.sub(r"[^a-z0-9]+", " ", anyascii(text).lower()).split()
 
 

@@ -372,3 +372,18 @@ def test_tex_accents_in_arxiv_author_names_are_folded() -> None:
     entry = Entry("2001.00001", "A Title", ("Ren\\'e Vidal", 'J\\"urgen Schmidhuber', "Ali \\c{C}elik"),
                   dt.date(2020, 1, 1))
     assert decide(paper, [entry]).match == entry
+
+
+@pytest.mark.parametrize(("listing", "on_arxiv", "query_words"), [
+    ("β-VAE: Learning Basic Visual Concepts", "$\\beta$-VAE: Learning Basic Visual Concepts", "beta vae"),
+    ("ℓ1-regularised Models", "$\\ell_1$-regularised Models", "ell 1"),
+    ("Δ-Learning for Molecules", "$\\Delta$-Learning for Molecules", "delta learning"),
+])
+def test_titles_with_greek_letters_are_asked_and_compared_as_tex_spells_them(listing: str, on_arxiv: str,
+                                                                           query_words: str) -> None:
+    from papercite.enrichers.arxiv import search_query
+    from papercite.matching import compare_titles, words
+
+    assert words(listing) == words(on_arxiv)
+    assert compare_titles(words(listing), words(on_arxiv)).detail == "same words"
+    assert query_words in search_query([Paper(title=listing)])  # arXiv indexes $\beta$ as "beta", not "b"
