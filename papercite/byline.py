@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from papercite.model import Author
+from papercite.model import Author, Group
 from papercite.names import MAX_NAME_WORDS, NameShape, has_group_word, is_name_word, parse_name
 
 MAX_SHOWN = 3  # listings show at most three names
@@ -30,6 +30,9 @@ _CLOSERS = set(")]}?!.'\"$’”%")
 # Where a name can start: a capital (or any non-ASCII letter, checked with
 # isupper) glued to something a title can end with.
 _NAME_START = re.compile(r"(?<![ \t,;:\-–—(/\[{&·])[A-Z\u00c0-\U0010ffff]")
+
+
+_ANY_CAPITAL = re.compile(r"[A-Z\u00c0-\U0010ffff]")  # for a byline no well-formed split fits
 
 
 class BylineError(ValueError):
@@ -134,6 +137,40 @@ def _glued_candidates(pieces: list[str], k: int, rest: tuple[NameShape, ...]) ->
             yield _Candidate(3 * boundary + first.quality + rest_quality, title, (first, *rest), boundary)
 
 
+def _loose_name(text: str) -> NameShape:
+    """A name that is not shaped like one (``Amine Ben salah``): kept whole, as written."""
+    text = text.strip(" ,;")
+    shape = parse_name(text)
+    return shape if shape is not None else NameShape(Group(text), 0)
+
+
+def _loose_candidates(head: str) -> list[_Candidate]:
+    """Splits for a byline no well-formed name list fits: a record is never lost for the shape of
+    a name. The title ends before a capital; up to three comma-separated names follow. Ranked
+    by how natural the boundary is, then by more names, a capital glued to the title rather
+    than after a space, and a shorter first name."""
+    pieces = head.split(", ")
+    out: list[_Candidate] = []
+    for k in range(1, min(MAX_SHOWN, len(pieces)) + 1):
+        rest = pieces[len(pieces) - k + 1 :]
+        if any(len(p.split()) > MAX_NAME_WORDS or not p[:1].isupper() for p in rest):
+            break  # a piece that cannot be a name: no longer list fits either
+        glued = pieces[len(pieces) - k]
+        start = max(1, _nth_space_from_end(glued, MAX_NAME_WORDS), len(glued) - MAX_NAME_CHARS)
+        for m in _ANY_CAPITAL.finditer(glued, start):
+            i = m.start()
+            if not glued[i].isupper():
+                continue
+            prefix = pieces[: len(pieces) - k]
+            title = (", ".join([*prefix, glued[:i]]) if prefix else glued[:i]).rstrip()
+            boundary = _boundary_score(glued[i - 1], glued[i:])
+            names = (_loose_name(glued[i:]), *(_loose_name(p) for p in rest))
+            glued_on = glued[i - 1] != " "  # a byline glues the title to its first author
+            out.append(_Candidate(3 * boundary + k + glued_on, title, names, boundary))
+    out.sort(key=lambda c: (-c.score, len(c.names[0].author.display)))
+    return out
+
+
 def _nth_space_from_end(text: str, n: int) -> int:
     """Index of the n-th space counted from the end (0 if there are fewer)."""
     parts = text.rsplit(" ", n)
@@ -152,7 +189,17 @@ def split_byline(text: str) -> Byline:
         head = head[: head.rindex(" et al")].rstrip(" ,")
     candidates = _candidates(head, et_al)
     if not candidates:
-        raise BylineError("no author list found after the title (expected 'Title' glued to 'First Author, ...')")
+        loose = _loose_candidates(head)
+        if not loose:  # not even a capital to start a name: the record keeps its text as the title
+            warnings.append("no author found after the title (expected 'Title' glued to 'First Author, ...')")
+            return Byline(head, (), et_al, affiliations, tuple(warnings))
+        best = loose[0]
+        also = "; ".join(f"{c.title!r} / {c.authors_text!r}" for c in loose[1:3])
+        warnings.append(
+            f"no well-formed title/author split: took title {best.title!r} with authors {best.authors_text!r}"
+            + (f"; also possible: {also}" if also else "")
+        )
+        return Byline(best.title, tuple(n.author for n in best.names), et_al, affiliations, tuple(warnings))
     best = candidates[0]
     ties = [c for c in candidates[1:] if c.score == best.score] if len(candidates) > 1 else []
     if ties:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from papercite.byline import BylineError, split_byline
+from papercite.byline import split_byline
 from papercite.model import Group, Person
 from papercite.names import parse_name
 
@@ -101,12 +103,22 @@ def test_et_al_after_fewer_than_three_names_is_reported():
 
 
 @pytest.mark.parametrize(
-    "byline",
-    ["A title with no authors at all", "all lower case title jane doe", "Title Ending In Space Jane Doe, "],
+    ("byline", "title", "authors"),
+    [
+        ("A title with no authors at all", "A title with no authors at all", ()),  # no capital to start a name
+        ("all lower case title jane doe", "all lower case title jane doe", ()),
+        ("Title Ending In Space Jane Doe, ", "Title Ending In Space Jane", ("Doe",)),
+        ("Scaling Data for LLMsAmine Ben salah, Sara Ali", "Scaling Data for LLMs",  # issue 17: was skipped
+         ("Amine Ben salah", "Sara Ali")),
+    ],
 )
-def test_no_author_list(byline):
-    with pytest.raises(BylineError):
-        split_byline(byline)
+def test_no_well_formed_author_list_still_gives_a_record_with_a_warning(byline, title, authors):
+    """A record is never lost for the shape of a name (issue 17): the best split is taken and
+    said, with the alternatives."""
+    result = split_byline(byline)
+    assert (result.title, tuple(a.display for a in result.authors)) == (title, authors)
+    assert len(result.warnings) == 1
+    assert result.warnings[0].startswith(("no well-formed title/author split", "no author found"))
 
 
 @pytest.mark.parametrize(
@@ -129,3 +141,32 @@ def test_parse_name(text, expected):
 @pytest.mark.parametrize("text", ["van der Berg", "Reasoning with Feedback", "RC) Foundation Models", "Agents: A Survey", ""])
 def test_not_a_name(text):
     assert parse_name(text) is None
+
+
+TITLE_TOKENS = st.sampled_from(["Scaling", "Data", "for", "LLMs", "GANs", "GPT-4V", "with", "VLMs", "Models?",
+                                "(ARC)", "v2", "3D", "a", "Study", "{", "$x$", "Ünïcode", "of", "X-Ray"])
+NAME_TOKENS = st.sampled_from(["Amine", "Ben", "salah", "HyeonWoo", "Park", "van", "den", "Berg", "O'Neil",
+                               "D'Souza", "J.", "R.", "Jr.", "Marie-Claire", "Qwen", "Team", "Cohere", "Li",
+                               "di", "Stefano", "ÇELİK", "x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.lists(TITLE_TOKENS, min_size=1, max_size=8),
+       names=st.lists(st.lists(NAME_TOKENS, min_size=1, max_size=4), min_size=0, max_size=4),
+       et_al=st.booleans(), glue=st.booleans())
+def test_no_record_is_ever_skipped_for_its_byline(title, names, et_al, glue):
+    """Issue 17: a record is skipped only when its header or abstract line is missing."""
+    import datetime as dt
+    import io
+
+    from papercite.diagnostics import Diagnostics
+    from papercite.listing import read_listing
+    from papercite.plugins import ReadContext
+
+    byline = " ".join(title) + ("" if glue else " ") + ", ".join(" ".join(n) for n in names)
+    byline += " et al." if et_al and names else ""
+    text = f"CLMar 1, 2021\n{byline}\nAn abstract.\nCLMar 2, 2021\nA Second PaperJane Doe\nAnother.\n"
+    diagnostics = Diagnostics()
+    records = list(read_listing(io.StringIO(text), ReadContext("x", diagnostics, dt.date(2026, 11, 27))))
+    assert len(records) == 2, [str(d) for d in diagnostics.items]
+    assert diagnostics.skipped == 0

@@ -61,7 +61,8 @@ def test_workers_give_the_same_output_and_messages(tmp_path, monkeypatch, args, 
     assert two == one
     workers = set(log.read_text().split())
     assert workers and str(os.getpid()) not in workers  # chunks ran in worker processes
-    assert one[2].count(": error: ") >= 5
+    # Skipped records, and the byline without authors kept with a warning (issue 17).
+    assert one[2].count(": error: ") >= 4 and "warning: no author found after the title" in one[2]
     if tail:
         assert one[0] == 2 and "not UTF-8" in one[2]
 
