@@ -134,7 +134,10 @@ def _glued_candidates(pieces: list[str], k: int, rest: tuple[NameShape, ...]) ->
             prefix = pieces[: len(pieces) - k]
             title = ", ".join([*prefix, glued[:i]]) if prefix else glued[:i]
             boundary = _boundary_score(glued[i - 1], glued[i:])
-            yield _Candidate(3 * boundary + first.quality + rest_quality, title, (first, *rest), boundary)
+            score = (
+                3 * boundary + first.quality + rest_quality - 3 * (boundary == 2 and _splits_a_plural_acronym(glued, i))
+            )
+            yield _Candidate(score, title, (first, *rest), boundary)
 
 
 def _loose_name(text: str) -> NameShape:
@@ -169,6 +172,19 @@ def _loose_candidates(head: str) -> list[_Candidate]:
             out.append(_Candidate(3 * boundary + k + glued_on, title, names, boundary))
     out.sort(key=lambda c: (-c.score, len(c.names[0].author.display)))
     return out
+
+
+def _splits_a_plural_acronym(glued: str, i: int) -> bool:
+    """Does splitting ``glued`` at ``i`` cut a plural acronym from the word glued to it? Either
+    the title keeps 'GANsHyeon' (a capitalised word after 'GANs') or the first name starts
+    'MsQwen' (the split fell inside 'VLMs'). Neither is a plausible split. Looked at character
+    by character near ``i`` only: it runs for every candidate."""
+    if glued[i - 1].isupper():
+        return glued[i + 1 : i + 2] == "s" and glued[i + 2 : i + 3].isupper()
+    j = i - 1
+    while j > 0 and glued[j].islower():
+        j -= 1
+    return j >= 3 and glued[j].isupper() and glued[j - 1] == "s" and glued[j - 2].isupper() and glued[j - 3].isupper()
 
 
 def _nth_space_from_end(text: str, n: int) -> int:

@@ -112,8 +112,12 @@ def _is_initial(token: str) -> bool:
     return token.endswith(".") and all(len(x) == 1 and x.isupper() for x in letters[:-1]) and letters[-1] == ""
 
 
+_CAMEL_PAIR = re.compile(r"[A-Z][a-z]+[A-Z][a-z]+")
+
+
 def _token_quality(token: str) -> int:
-    """2 for an ordinary name word or initial, 1 for a camel-case one (LeCun), 0 if not a name word."""
+    """2 for an ordinary name word or initial, 1 for a camel-case one (LeCun, HyeonWoo), 0 if not a
+    name word."""
     if _is_word(token):
         return 2
     if token.endswith("."):
@@ -126,7 +130,9 @@ def _token_quality(token: str) -> int:
         for prefix in _CAMEL_PREFIXES:
             if token.startswith(prefix) and _is_word(token[len(prefix) :]):
                 return 1
-    return 0
+    # Two name words written as one, as arXiv spells many Korean and Chinese given names:
+    # HyeonWoo, JiSoo, MinJoon.
+    return 1 if _CAMEL_PAIR.fullmatch(token) else 0
 
 
 def is_name_word(token: str) -> bool:

@@ -170,3 +170,17 @@ def test_no_record_is_ever_skipped_for_its_byline(title, names, et_al, glue):
     records = list(read_listing(io.StringIO(text), ReadContext("x", diagnostics, dt.date(2026, 11, 27))))
     assert len(records) == 2, [str(d) for d in diagnostics.items]
     assert diagnostics.skipped == 0
+
+
+@pytest.mark.parametrize(("byline", "title", "authors"), [
+    # issue 17's classes: camel-case given names as arXiv spells them, a title ending in a plural
+    # acronym glued to an author or a group
+    ("Deep Learning with GANsHyeonWoo Park, JiSoo Lee, MinJoon Seo", "Deep Learning with GANs",
+     ("HyeonWoo Park", "JiSoo Lee", "MinJoon Seo")),
+    ("Reasoning with VLMsQwen Team", "Reasoning with VLMs", ("Qwen Team",)),
+    ("Better GANsHyun-Woo Kim, Marie-Claire Dupont", "Better GANs", ("Hyun-Woo Kim", "Marie-Claire Dupont")),
+    ("Agents for LLMsJ. R. R. Tolkien, John Smith", "Agents for LLMs", ("J. R. R. Tolkien", "John Smith")),
+])
+def test_camel_case_given_names_and_plural_acronyms(byline, title, authors):
+    result = split_byline(byline)
+    assert (result.title, tuple(a.display for a in result.authors)) == (title, authors)
