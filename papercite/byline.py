@@ -110,34 +110,45 @@ def _candidates(head: str, et_al: bool) -> list[_Candidate]:
     return out
 
 
+def _first_start(glued: str) -> int:
+    return max(1, _nth_space_from_end(glued, MAX_NAME_WORDS), len(glued) - MAX_NAME_CHARS)
+
+
+def _name_starts(glued: str, pattern: re.Pattern[str]) -> Iterator[int]:
+    """Where in ``glued`` (the piece holding the title's end and the first name) that name can
+    start: a capital that ``pattern`` finds, in the last words and characters only. A name has
+    at most MAX_NAME_WORDS words and MAX_NAME_CHARS characters: a long glued run without spaces
+    (a hostile byline) would otherwise make every capital in it a candidate, each copying the rest."""
+    for m in pattern.finditer(glued, _first_start(glued)):
+        if glued[m.start()].isupper():
+            yield m.start()
+
+
+def _title_before(pieces: list[str], k: int, i: int) -> str:
+    """The title of a split at ``i`` in the piece that ends a list of ``k`` names."""
+    prefix = pieces[: len(pieces) - k]
+    glued = pieces[len(pieces) - k]
+    return ", ".join([*prefix, glued[:i]]) if prefix else glued[:i]
+
+
 def _glued_candidates(pieces: list[str], k: int, rest: tuple[NameShape, ...]) -> Iterator[_Candidate]:
     """Splits of the piece that holds the end of the title and the first of ``k`` names."""
     glued = pieces[len(pieces) - k]
     rest_quality = sum(n.quality for n in rest)
-    # A name has at most MAX_NAME_WORDS words: only the end of the glued piece can hold the first one.
-    # And at most MAX_NAME_CHARS characters: a long glued run without spaces (a hostile byline)
-    # would otherwise make every capital in it a candidate, each copying the rest.
-    start = max(1, _nth_space_from_end(glued, MAX_NAME_WORDS), len(glued) - MAX_NAME_CHARS)
     group_word: bool | None = None  # computed when first needed
-    for m in _NAME_START.finditer(glued, start):
-        i = m.start()
-        if not glued[i].isupper():
-            continue
+    for i in _name_starts(glued, _NAME_START):
         space = glued.find(" ", i)
         if space > 0 and not is_name_word(glued[i:space]):
             if group_word is None:
-                group_word = has_group_word(glued[start:])
+                group_word = has_group_word(glued[_first_start(glued) :])
             if not group_word:
                 continue  # several words, the first not a name word, no group keyword: not a name
         first = parse_name(glued[i:])
         if first is not None:
-            prefix = pieces[: len(pieces) - k]
-            title = ", ".join([*prefix, glued[:i]]) if prefix else glued[:i]
             boundary = _boundary_score(glued[i - 1], glued[i:])
-            score = (
-                3 * boundary + first.quality + rest_quality - 3 * (boundary == 2 and _splits_a_plural_acronym(glued, i))
-            )
-            yield _Candidate(score, title, (first, *rest), boundary)
+            implausible = boundary == 2 and _splits_a_plural_acronym(glued, i)
+            score = 3 * boundary + first.quality + rest_quality - 3 * implausible
+            yield _Candidate(score, _title_before(pieces, k, i), (first, *rest), boundary)
 
 
 def _loose_name(text: str) -> NameShape:
@@ -159,13 +170,8 @@ def _loose_candidates(head: str) -> list[_Candidate]:
         if any(len(p.split()) > MAX_NAME_WORDS or not p[:1].isupper() for p in rest):
             break  # a piece that cannot be a name: no longer list fits either
         glued = pieces[len(pieces) - k]
-        start = max(1, _nth_space_from_end(glued, MAX_NAME_WORDS), len(glued) - MAX_NAME_CHARS)
-        for m in _ANY_CAPITAL.finditer(glued, start):
-            i = m.start()
-            if not glued[i].isupper():
-                continue
-            prefix = pieces[: len(pieces) - k]
-            title = (", ".join([*prefix, glued[:i]]) if prefix else glued[:i]).rstrip()
+        for i in _name_starts(glued, _ANY_CAPITAL):
+            title = _title_before(pieces, k, i).rstrip()
             boundary = _boundary_score(glued[i - 1], glued[i:])
             names = (_loose_name(glued[i:]), *(_loose_name(p) for p in rest))
             glued_on = glued[i - 1] != " "  # a byline glues the title to its first author

@@ -221,10 +221,11 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
             if not line:
                 continue
             start = number
-            if line.startswith("{") and line.rstrip(_SEPARATORS).endswith("}"):
+            whole = line.rstrip(_SEPARATORS) if line[0] == "{" else ""
+            if whole.endswith("}"):
                 # The usual case, an item on a line: orjson decodes it several times faster.
                 try:
-                    item = orjson.loads(line.rstrip(_SEPARATORS))
+                    item = orjson.loads(whole)
                 except (orjson.JSONDecodeError, RecursionError):
                     pass  # not exactly one object: the general path below says what is wrong
                 else:
