@@ -136,6 +136,21 @@ def base_key(paper: Paper, pattern: str = DEFAULT_PATTERN) -> str:
     return "".join(out) or "ref"
 
 
+_NOT_IN_BIBTEX_KEY = re.compile(r'[\s,{}()=\\#%"\'~]')
+
+
+def record_key(paper: Paper, options: ExportOptions, bibtex: bool = True) -> str:
+    """The key a record is written with, before collisions are resolved: the one its input
+    gave (characters no BibTeX key may hold made ``_``), else one from the key pattern;
+    always the pattern's with ``options.rekey``."""
+    if paper.key and not options.rekey:
+        key = paper.key
+        if bibtex and _NOT_IN_BIBTEX_KEY.search(key):
+            key = _NOT_IN_BIBTEX_KEY.sub("_", key)
+        return key
+    return base_key(paper, options.key_pattern)
+
+
 def _suffixes() -> Iterator[str]:
     """a, b, ..., z, aa, ab, ..."""
     for size in itertools.count(1):

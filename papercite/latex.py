@@ -112,6 +112,19 @@ _SYMBOL_OVERRIDES = {
     "textasciitilde": "~",
     "textbackslash": "\\",
     "textperiodcentered": "\u00b7",  # pylatexenc says U+02D9 (a dot accent); LaTeX prints a middle dot
+    # Logos, which plain text spells out (pylatexenc drops them: "The \\TeX book" -> "The book").
+    "TeX": "TeX",
+    "LaTeX": "LaTeX",
+    "LaTeXe": "LaTeX2e",
+    "BibTeX": "BibTeX",
+    "XeTeX": "XeTeX",
+    "XeLaTeX": "XeLaTeX",
+    "LuaTeX": "LuaTeX",
+    "LuaLaTeX": "LuaLaTeX",
+    "ConTeXt": "ConTeXt",
+    "AmS": "AMS",
+    "MF": "Metafont",
+    "MP": "MetaPost",
 }
 
 
@@ -400,3 +413,40 @@ class _Renderer:
         if not base:
             return ""
         return unicodedata.normalize("NFC", base[0] + _ACCENTS[accent] + base[1:])
+
+
+# LaTeX text styles and the CSL rich-text markup for each (CSL-JSON titles carry it).
+_RICH_TAGS = {
+    "textit": ("<i>", "</i>"), "emph": ("<i>", "</i>"), "textbf": ("<b>", "</b>"),
+    "textsubscript": ("<sub>", "</sub>"), "textsuperscript": ("<sup>", "</sup>"),
+    "textsc": ('<span style="font-variant:small-caps;">', "</span>"),
+}  # fmt: skip
+_RICH_MACRO = re.compile(r"\\(textit|emph|textbf|textsubscript|textsuperscript|textsc)\s*\{")
+
+
+def latex_to_rich(source: str) -> str:
+    """LaTeX source as CSL rich text: text styles (``\\textit``, ``\\emph``, ``\\textbf``,
+    sub- and superscripts, small caps) as CSL's tags, the rest as plain text."""
+    m = _RICH_MACRO.search(source) if "\\" in source else None
+    if m is None:
+        return latex_to_text(source)
+    depth, end = 1, m.end()
+    while end < len(source) and depth:
+        depth += {"{": 1, "}": -1}.get(source[end], 0)
+        end += 1
+    if depth:  # unbalanced: no markup, the text as it renders
+        return latex_to_text(source)
+    before = latex_to_text(source[: m.start()]) if m.start() else ""
+    opening, closing = _RICH_TAGS[m.group(1)]
+    inner = latex_to_rich(source[m.end() : end - 1])
+    rest = latex_to_rich(source[end:]) if end < len(source) else ""
+    space = lambda text, left: (" " if text[-1:].isspace() else "") if left else (" " if text[:1].isspace() else "")  # noqa: E731
+    return (
+        before.rstrip()
+        + space(source[: m.start()], True)
+        + opening
+        + inner
+        + closing
+        + space(source[end:], False)
+        + rest.lstrip()
+    )

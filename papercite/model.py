@@ -60,14 +60,31 @@ def record(cls: type[_T]) -> type[_T]:
 
 @record
 class Person:
-    """A person author. Particles ("van der", "de la") belong to ``family``."""
+    """A person, with a name's parts as CSL has them.
+
+    A reader that can tell the parts apart (BibTeX's von and Jr parts, CSL-JSON's
+    particles and suffix) fills ``particle`` (CSL's non-dropping particle: ``van`` of
+    ``van Gogh``), ``dropping_particle`` (``de`` of ``Alexandre de Gaulle``, cited as
+    ``Gaulle``) and ``suffix`` (``Jr.``, ``III``); a listing's byline cannot, and keeps
+    particles in ``family`` (``van der Berg``)."""
 
     given: str
     family: str
+    particle: str = ""
+    dropping_particle: str = ""
+    suffix: str = ""
+
+    @property
+    def full_family(self) -> str:
+        """The family name with its particles: ``de la Fontaine``."""
+        if not (self.particle or self.dropping_particle):
+            return self.family
+        return " ".join(p for p in (self.dropping_particle, self.particle, self.family) if p)
 
     @property
     def display(self) -> str:
-        return f"{self.given} {self.family}".strip()
+        name = f"{self.given} {self.full_family}".strip()
+        return f"{name}, {self.suffix}" if self.suffix else name
 
 
 @record
@@ -167,6 +184,15 @@ class Paper:
     ``abstract_text`` render them as plain text.
     ``subject`` keeps the listing's raw subject code even when it does not map
     to a known arXiv category.
+
+    The last group is what a bibliography entry holds beyond that, in CSL's terms
+    (see :mod:`papercite.fieldmap`): ``type`` is the CSL item type (None for a
+    listing's paper: a preprint); ``key`` the citation key or id the input gave
+    (kept in every output); ``variables`` the other CSL variables (``container-title``,
+    ``volume``, ``page``, ``publisher``, ... ; text as LaTeX source like ``title``,
+    dates as EDTF, ``issued`` too when it is more than a plain date: a range, a season,
+    circa); ``names`` the name roles other than ``author``; ``extra`` the fields no
+    CSL variable holds (``bibtex:mrnumber``), written back by formats that can hold them.
     """
 
     title: str
@@ -188,6 +214,37 @@ class Paper:
     journal_ref: str | None = None
     published_doi: str | None = None
     link_reports: tuple[LinkReport, ...] = field(default=())
+    # What a bibliography entry holds beyond a preprint (readers of BibTeX, CSL-JSON, RIS).
+    type: str | None = None
+    key: str | None = None
+    variables: tuple[tuple[str, str], ...] = ()
+    names: tuple[tuple[str, tuple[Author, ...]], ...] = ()
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def var(self, name: str) -> str:
+        """The CSL variable ``name`` (``volume``, ``container-title``, ...), ``""`` if absent."""
+        for key, value in self.variables:
+            if key == name:
+                return value
+        return ""
+
+    def people(self, role: str) -> tuple[Author, ...]:
+        """The names in a CSL name role other than ``author`` (``editor``, ``translator``, ...)."""
+        for key, value in self.names:
+            if key == role:
+                return value
+        return ()
+
+    @property
+    def is_preprint(self) -> bool:
+        """Cited as a preprint: a listing's or arXiv's record, or a CSL ``article``, that has
+        an arXiv identifier or category and nothing that says it was published (a container,
+        a volume, pages)."""
+        if self.type not in (None, "article"):
+            return False
+        if self.var("container-title") or self.var("volume") or self.var("page"):
+            return False
+        return bool(self.arxiv_id or self.category)
 
     @property
     def title_text(self) -> str:

@@ -173,10 +173,13 @@ def test_unicode_and_ascii_are_switchable():
 
 
 def test_record_without_title_is_reported_and_the_rest_written(tmp_path):
-    records = [TRICKY[3], Paper(title="  ", source=Source("in.txt", 4)), TRICKY[2]]
+    untitled = Paper(title="", url="https://example.org/data", source=Source("in.txt", 5))  # a dataset: kept
+    records = [TRICKY[3], Paper(title="  ", source=Source("in.txt", 4)), untitled, TRICKY[2]]
     text, diagnostics = export(records, "bibtex")
-    assert len(parse_bib(text).entries) == 2
-    assert [str(d) for d in diagnostics.items] == ["in.txt:4: error: record has no title; not written"]
+    assert len(parse_bib(text).entries) == 3
+    assert [str(d) for d in diagnostics.items] == [
+        "in.txt:4: error: record has nothing to cite (no title, names, DOI, URL or other data); not written"
+    ]
 
 
 def test_characters_without_latex_form_are_reported():

@@ -136,7 +136,7 @@ def test_malformed_items_are_reported_and_the_rest_read():
     assert back[1].date_iso == "2020-05"
     assert [str(d) for d in diagnostics.items] == [
         "x.json:3: error: invalid JSON: Expecting value; item skipped",
-        "x.json:4: error: item has no title; item skipped",
+        "x.json:4: error: item has no title, names, DOI, URL or other data: nothing to cite; item skipped",
     ]
 
 
@@ -149,8 +149,9 @@ def test_malformed_items_are_reported_and_the_rest_read():
         ([[2023.0, 8, 7]], "2023-08-07"),
         ([[2023, 8]], "2023-08"),
         ([[2023]], "2023"),
-        ([[2023, 2, 30]], None),  # no such day: the date is unknown, the record kept
-        ([[2023, 13, 1]], None),
+        ([[2023, 2, 30]], "2023-02"),  # no such day: the year and month still hold
+        ([[2023, 13, 1]], "2023"),  # CSL's months 13-16 are seasons: the year holds
+        ([[2023, "Jan"]], "2023-01"),  # a month as a word, as some tools write it
     ],
 )
 def test_date_parts(parts, iso):

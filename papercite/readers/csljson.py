@@ -17,13 +17,14 @@ from typing import Any
 
 import orjson
 
-from papercite import arxiv
+from papercite import arxiv, fieldmap
+from papercite.dates import edtf_from_csl, month_number, parse_edtf
 from papercite.diagnostics import Diagnostics
 from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Link, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
-from papercite.readers import date_from_parts, own_doi
+from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, preprint_or_not
 from papercite.texify import escape_text
 
 _DECODER = json.JSONDecoder()
@@ -49,15 +50,28 @@ def arxiv_id_from(item: dict[str, Any]) -> str | None:
     return None
 
 
-_FAMILY_PARTS = ("dropping-particle", "non-dropping-particle", "family")
+def _person(name: dict[str, Any]) -> Person:
+    def part(key: str) -> str:
+        value = name.get(key)
+        return value if type(value) is str else ("" if value is None else str(value))
+
+    return Person(
+        part("given"),
+        part("family"),
+        particle=part("non-dropping-particle"),
+        dropping_particle=part("dropping-particle"),
+        suffix=part("suffix"),
+    )
 
 
-def _names(values: Any) -> tuple[tuple[Author, ...], bool]:
+def _names(values: Any, role: str = "author") -> tuple[tuple[Author, ...], bool]:
     authors: list[Author] = []
     et_al = False
+    if values is not None and not isinstance(values, list):
+        raise ItemError(f"{role} is not a list of names")
     for name in values or []:
         if not isinstance(name, dict):
-            raise ItemError(f"author {name!r} is not an object")
+            raise ItemError(f"{role} {name!r} is not an object")
         if "literal" in name:
             if str(name["literal"]).strip().lower() in ("others", "et al.", "et al"):
                 et_al = True
@@ -66,13 +80,12 @@ def _names(values: Any) -> tuple[tuple[Author, ...], bool]:
             continue
         family = name.get("family")
         if type(family) is str and (len(name) == 1 or (len(name) == 2 and "given" in name)):
-            pass  # family and given only (most names): no particles or suffix to join
+            given = name.get("given", "")  # family and given only (most names)
+            authors.append(Person(given if type(given) is str else str(given), family))
+        elif str(family or "").strip().lower() == "others" and not name.get("given"):
+            et_al = True
         else:
-            family = " ".join(str(name[k]) for k in _FAMILY_PARTS if name.get(k))
-            if name.get("suffix"):
-                family = f"{family}, {name['suffix']}"
-        given = name.get("given", "")
-        authors.append(Person(given if type(given) is str else str(given), family))
+            authors.append(_person(name))
     return tuple(authors), et_al
 
 
@@ -86,22 +99,35 @@ def _date(value: Any) -> tuple[_dt.date | None, DatePrecision]:
             try:  # year, month and day as numbers (most items): nothing to convert
                 return _dt.date(*first), "day"
             except ValueError:
-                return None, "day"
-        return date_from_parts([int(p) for p in first])
-    if value.get("raw"):
-        m = re.match(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", str(value["raw"]))
-        if m:
-            return date_from_parts([int(g) for g in m.groups() if g])
+                return date_from_parts(first)
+        if not isinstance(first, list):
+            raise ItemError("date-parts is not a list of lists")
+        numbers: list[int] = []
+        for p in first[:3]:  # a string month ("Jan") or season keeps the year
+            if type(p) is float and p.is_integer():
+                p = int(p)
+            n = int(p) if type(p) is int or str(p).strip().lstrip("-").isdigit() else month_number(p)
+            if n is None:
+                break
+            numbers.append(n)
+        return date_from_parts(numbers)
+    for key in ("raw", "literal"):
+        if value.get(key):
+            date, precision, _ = parse_edtf(str(value[key]))
+            return date, precision
     return None, "day"
+
+
+# Keys read into the record's own fields; other standard variables go to ``variables``.
+_OWN = frozenset({"id", "type", "title", "author", "issued", "DOI", "URL", "abstract", "custom", "number"})
+_ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
 
 
 def item_to_paper(item: Any, source: Source) -> Paper:
     """One CSL-JSON item as a record; raises :class:`ItemError` if it cannot be one."""
     if not isinstance(item, dict):
         raise ItemError("item is not a JSON object")
-    title = str(item.get("title", "")).strip()
-    if not title:
-        raise ItemError("item has no title")
+    title = rich_to_latex(str(item.get("title", "")).strip())
     authors, et_al = _names(item.get("author"))
     try:
         date, precision = _date(item.get("issued"))
@@ -113,16 +139,50 @@ def item_to_paper(item: Any, source: Source) -> Paper:
     if not isinstance(custom, dict):
         custom = {}  # another tool's "custom", or a damaged one: papercite's extras are simply absent
     arxiv_id = arxiv_id_from(item)
-    doi = str(item["DOI"]) if get("DOI") else None
-    url = str(item["URL"]) if get("URL") else None
+    doi = clean_doi(str(item["DOI"])) if get("DOI") else None
+    url = clean_url(str(item["URL"])) if get("URL") else None
     # papercite's own list of links, else those in the note (and the item's URL, which may be one).
     urls = _strings(custom.get("urls")) or [*_NOTE_URL.findall(str(get("note", ""))), *([url] if url else [])]
     links = tuple(find_links(urls[0].rstrip(";,"))) if len(urls) == 1 else _links(urls)
     abstract = str(get("abstract", ""))
     subject = custom.get("subject")
     category = custom.get("category")
-    return Paper(
-        title=escape_text(title),
+    kind = get("type")
+    variables: list[tuple[str, str]] = []
+    names: list[tuple[str, tuple[Author, ...]]] = []
+    extra: list[tuple[str, str]] = []
+    number = get("number")
+    if number not in (None, "") and not (arxiv_id and str(number).lower().startswith("arxiv:")):
+        variables.append(("number", str(number)))
+    for key, value in item.items():
+        if key in _OWN or value is None or value == "":
+            continue
+        key = _ALIASES.get(key, key)
+        if key in fieldmap.CSL_NAME_VARIABLES:
+            people = _names(value, key)[0]
+            if people:
+                names.append((key, people))
+        elif key in fieldmap.CSL_DATE_VARIABLES:
+            text = edtf_from_csl(value) or _plain_date(value)
+            if text:
+                variables.append((key, text))
+        elif key in fieldmap.CSL_TEXT_VARIABLES or key in fieldmap.CSL_NUMBER_VARIABLES:
+            text = str(value)
+            if key in fieldmap.CSL_RICH_VARIABLES:
+                text = rich_to_latex(text)
+            elif key not in fieldmap.VERBATIM_VARIABLES:
+                text = escape_text(text)
+            variables.append((key, text))
+        elif isinstance(value, (str, int, float)):
+            extra.append((f"csl:{key}", str(value)))
+    edtf = edtf_from_csl(get("issued"))
+    if edtf:
+        variables.append(("issued", edtf))
+    for name, value in (custom.get("fields") or {}).items() if isinstance(custom.get("fields"), dict) else ():
+        if isinstance(value, str):
+            extra.append((str(name), value))
+    paper = Paper(
+        title=title,
         authors=authors,
         et_al=et_al or bool(custom.get("et_al")),
         affiliations=tuple(_strings(custom.get("affiliations"))),
@@ -137,6 +197,62 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         arxiv_id=arxiv_id,
         doi=own_doi(doi, arxiv_id),
         url=url if url and "arxiv.org/abs/" not in url else None,
+        type=kind if isinstance(kind, str) and kind in fieldmap.CSL_TYPES else "document",
+        key=str(get("id")) if get("id") not in (None, "") else None,
+        variables=tuple(variables),
+        names=tuple(names),
+        extra=tuple(extra),
+    )
+    if not (title or authors or names or doi or url or arxiv_id or variables):
+        raise ItemError("item has no title, names, DOI, URL or other data: nothing to cite")
+    return preprint_or_not(paper)
+
+
+_TAGS = {
+    "i": "\\textit{", "em": "\\textit{", "b": "\\textbf{", "strong": "\\textbf{",
+    "sub": "\\textsubscript{", "sup": "\\textsuperscript{",
+}  # fmt: skip
+_MARKUP = re.compile(r'<(/?)(i|em|b|strong|sub|sup|span)((?:\s+(?:class|style)="[^"]*")*)\s*>')
+
+
+def rich_to_latex(text: str) -> str:
+    """CSL rich text (``<i>``, ``<b>``, ``<sub>``, ``<sup>``, ``<span class="nocase">``,
+    small caps) as the LaTeX source the record model holds; the rest of the text escaped."""
+    if "<" not in text:
+        return escape_text(text) if text else ""
+    out: list[str] = []
+    stack: list[str] = []
+    pos = 0
+    for m in _MARKUP.finditer(text):
+        out.append(escape_text(text[pos : m.start()]))
+        pos = m.end()
+        closing, tag, attrs = m.groups()
+        if closing:
+            if stack:
+                out.append(stack.pop())
+            continue
+        if tag == "span":
+            if "nocase" in attrs:
+                out.append("{")
+            elif "small-caps" in attrs:
+                out.append("\\textsc{")
+            else:
+                out.append("{")  # a span of no known meaning: a group, harmless
+        else:
+            out.append(_TAGS[tag])
+        stack.append("}")
+    out.append(escape_text(text[pos:]))
+    out.extend(stack)  # an unclosed tag closes at the end
+    return "".join(out)
+
+
+def _plain_date(value: Any) -> str | None:
+    date, precision = _date(value)
+    if date is None:
+        return None
+    return "-".join(
+        f"{p:02d}" if i else f"{p:04d}"
+        for i, p in enumerate([date.year, date.month, date.day][: {"year": 1, "month": 2, "day": 3}[precision]])
     )
 
 
@@ -286,6 +402,8 @@ def _item(item: Any, source: Source, report: Diagnostics) -> Paper | None:
     except ItemError as exc:
         report.skip(source, f"{exc}; item skipped")
         return None
+    if not paper.title:
+        report.warn(source, "item has no title: kept for what else it holds")
     report.read += 1
     return paper
 

@@ -14,20 +14,30 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Iterator
 
-from papercite import arxiv
+from papercite import arxiv, fieldmap
+from papercite.dates import month_number
 from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
-from papercite.readers import date_from_parts, own_doi
+from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, preprint_or_not
 from papercite.readers.csljson import arxiv_id_from
 from papercite.texify import escape_text
 
-_TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*))?$")
+_DATE = re.compile(r"\s*(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?")
+_ISSN = re.compile(r"\d{4}-?\d{3}[\dXx]")
+_NAME_TAGS = {"AU": "author", "A1": "author", **fieldmap.RIS_NAMES_READ}
+# Tags the reader takes apart itself; the others are CSL variables by papercite.fieldmap's
+# tables, or kept in ``extra``.
+_OWN = frozenset(
+    """TY ER ID TI T1 CT BT T2 JO JF JA AU A1 A2 A3 A4 ED PY Y1 DA DO UR L1 L2 L4 AN M1 AB N2 KW AD SP EP SN IS
+    PB""".split()
+)
 
 
 def _date(value: str) -> tuple[_dt.date | None, DatePrecision]:
-    m = re.match(r"\s*(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?", value)
+    m = _DATE.match(value)
     if not m:
         return None, "day"
     numbers = [int(g) for g in m.groups() if g]
@@ -36,8 +46,41 @@ def _date(value: str) -> tuple[_dt.date | None, DatePrecision]:
     return date_from_parts(numbers)
 
 
+def _issued(values: dict[str, list[str]]) -> tuple[_dt.date | None, DatePrecision]:
+    """PY's year, made more precise by DA when DA agrees; a DA of a month only
+    (``DA  - SEP``, as Web of Science writes it) gives its month to PY's year."""
+    year_text = next((v for tag in ("PY", "Y1") for v in values.get(tag, []) if v), "")
+    full = next((v for v in values.get("DA", []) if v), "")
+    year, year_precision = _date(year_text)
+    date, precision = _date(full)
+    finer = ("day", "month", "year").index(precision) <= ("day", "month", "year").index(year_precision)
+    if date is not None and (year is None or (year.year == date.year and finer)):
+        return date, precision
+    if year is not None and full and date is None:
+        month = month_number(full.split()[0].rstrip(".")) if full.split() else None
+        if month and 1 <= month <= 12 and year_precision == "year":
+            return date_from_parts([year.year, month])
+    return (year, year_precision) if year is not None else (date, precision)
+
+
+_SUFFIX = re.compile(r"(?:Jr|Sr|Jnr|Snr)\.?|[IVX]{1,5}|\d(?:st|nd|rd|th)", re.IGNORECASE)
+_INITIALS_LAST = re.compile(r"(\S.*?)\s+((?:[A-Z]\.-?){1,4})")  # "Liu R.", "Adler D.G." (Embase, Scopus)
+
+
+def _person_or_group(name: str) -> Author:
+    if "," not in name:
+        m = _INITIALS_LAST.fullmatch(name)
+        return Person(m.group(2), m.group(1)) if m else Group(name)
+    family, given = (part.strip() for part in name.split(",", 1))
+    suffix = ""
+    head, _, tail = given.rpartition(",")
+    if head and _SUFFIX.fullmatch(tail.strip()):  # "Family, Given, Suffix": RIS's own order
+        given, suffix = head.strip(), tail.strip()
+    return Person(given, family, suffix=suffix)
+
+
 def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
-    """One RIS record's tags as a record; raises ValueError when it has no title."""
+    """One RIS record's tags as a record; raises ValueError when it holds nothing citable."""
     values: dict[str, list[str]] = {}
     for tag, value in tags:
         values.setdefault(tag, []).append(value.strip())
@@ -49,44 +92,102 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
                     return value
         return ""
 
-    title = first("TI", "T1", "CT", "BT")
-    if not title:
-        raise ValueError("record has no title (TI)")
+    ty = first("TY")
+    kind = fieldmap.csl_type("ris", ty) or "document"
+    title = first("TI", "T1", "CT") or (first("BT") if kind != "chapter" else "")
     authors: list[Author] = []
+    names: dict[str, list[Author]] = {}
     et_al = False
-    for name in values.get("AU", []) + values.get("A1", []):
-        if not name:
-            continue
-        if name.lower() in ("others", "et al.", "et al"):
-            et_al = True
-        elif "," in name:
-            family, given = (part.strip() for part in name.split(",", 1))
-            authors.append(Person(given, family))
-        else:
-            authors.append(Group(name))
-    date, precision = _date(first("DA", "PY", "Y1"))
-    doi = first("DO") or None
-    urls = values.get("UR", []) + values.get("L2", [])
+    for tag, role in _NAME_TAGS.items():
+        for name in values.get(tag, []):
+            if not name:
+                continue
+            if name.lower() in ("others", "et al.", "et al"):
+                et_al = et_al or role == "author"
+            elif role == "author":
+                authors.append(_person_or_group(name))
+            else:
+                names.setdefault(role, []).append(_person_or_group(name))
+    date, precision = _issued(values)
+    doi = clean_doi(first("DO"))
+    urls = [clean_url(u) for tag in ("UR", "L2", "L1", "L4") for u in values.get(tag, []) if u]
     pseudo_item = {"number": first("AN", "M1"), "DOI": doi or "", "URL": next(iter(urls), "")}
     arxiv_id = arxiv_id_from(pseudo_item)
-    categories = [k for k in values.get("KW", []) if arxiv.is_category(k)]
+    keywords = [k for k in values.get("KW", []) if k]
+    categories = [k for k in keywords if arxiv.is_category(k)]
     abstract = first("AB", "N2")
     notes = " ".join([*values.get("N1", []), *urls])  # a code or model URL may be a UR of its own
     links = tuple(dict.fromkeys(link for url in re.findall(r"https?://\S+", notes) for link in find_links(url)))
-    return Paper(
-        title=escape_text(title),
-        authors=tuple(authors),
-        et_al=et_al,
-        affiliations=tuple(a for a in values.get("AD", []) if a),
-        category=categories[0] if categories else None,
-        date=date,
-        date_precision=precision,
-        abstract=escape_text(abstract) if abstract else "",
-        links=links,
-        source=source,
-        arxiv_id=arxiv_id,
-        doi=own_doi(doi, arxiv_id),
-        url=next((u for u in urls if "arxiv.org/abs/" not in u), None),
+    variables: list[tuple[str, str]] = []
+
+    def add(name: str, value: str) -> None:
+        if value and not any(k == name for k, _ in variables):
+            variables.append((name, value))
+
+    container_tags = ("JO", "JF", "T2") if kind not in fieldmap.SERIES_TYPES else ("JO", "JF")
+    add("container-title", escape_text(first(*container_tags, *(("BT",) if kind == "chapter" else ()))))
+    if kind in fieldmap.SERIES_TYPES:
+        add("collection-title", escape_text(first("T2")))
+    add("container-title-short", escape_text(first("JA")))
+    start_page, end_page = first("SP"), first("EP")
+    add(
+        "page",
+        f"{start_page}-{end_page}" if start_page and end_page and end_page != start_page else start_page or end_page,
+    )
+    add("issue" if kind not in fieldmap.NUMBERED_TYPES else "number", first("IS"))
+    add("publisher", escape_text(first("PB")))
+    for number in values.get("SN", []):
+        for part in re.split(r"[;\s]+(?=\d)", number):
+            add("ISSN" if _ISSN.fullmatch(part.strip()) else "ISBN", part.strip())
+    plain_keywords = [k for k in keywords if k not in categories]
+    if plain_keywords:
+        add("keyword", escape_text(", ".join(plain_keywords)))
+    if first("M1") and not arxiv_id and kind in fieldmap.NUMBERED_TYPES:
+        add("number", first("M1"))
+    extra: list[tuple[str, str]] = []
+    for tag, value in tags:
+        if tag in _OWN or not value.strip():
+            continue
+        row = fieldmap.field_csl("ris", tag)
+        if row is None:
+            extra.append((f"ris:{tag}", value.strip()))
+        elif row.kind == "date":
+            found, found_precision = _date(value)
+            if found:
+                add(
+                    row.csl,
+                    "-".join(
+                        f"{p:02d}"
+                        for p in [found.year, found.month, found.day][
+                            : ("year", "month", "day").index(found_precision) + 1
+                        ]
+                    ),
+                )
+        else:
+            add(row.csl, value.strip() if row.kind == "verbatim" else escape_text(value.strip()))
+    if not (title or authors or names or doi or urls or arxiv_id or variables):
+        raise ValueError("record has no title, names, DOI, URL or other data: nothing to cite")
+    return preprint_or_not(
+        Paper(
+            title=escape_text(title),
+            authors=tuple(authors),
+            et_al=et_al,
+            affiliations=tuple(a for a in values.get("AD", []) if a),
+            category=categories[0] if categories else None,
+            date=date,
+            date_precision=precision,
+            abstract=escape_text(abstract) if abstract else "",
+            links=links,
+            source=source,
+            arxiv_id=arxiv_id,
+            doi=own_doi(doi, arxiv_id),
+            url=next((u for u in urls if "arxiv.org/abs/" not in u), None),
+            type=kind,
+            key=first("ID") or None,
+            variables=tuple(variables),
+            names=tuple((role, tuple(people)) for role, people in names.items()),
+            extra=tuple(extra),
+        )
     )
 
 
@@ -96,6 +197,7 @@ def read_ris(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
     start = 0
     junk_reported = False
     seen_any = False
+    one_space_reported = False
 
     def finish() -> Paper | None:
         assert tags is not None
@@ -104,6 +206,8 @@ def read_ris(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
         except ValueError as exc:
             report.skip(Source(ctx.source, start), f"{exc}; skipped")
             return None
+        if not paper.title:
+            report.warn(Source(ctx.source, start), "record has no title (TI): kept for what else it holds")
         report.read += 1
         return paper
 
@@ -115,13 +219,19 @@ def read_ris(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
         seen_any = True
         m = _TAG.match(line)
         tag, value = (m.group(1), m.group(2) or "") if m else (None, line)
+        if m and line[3] == "-" and not one_space_reported:
+            report.warn(
+                Source(ctx.source, number),
+                f"tag line {line[:12]!r} has one space before '-' (RIS wants two): read anyway",
+            )
+            one_space_reported = True
         if tag == "TY":
             if tags is not None:
                 report.warn(Source(ctx.source, start), "record has no ER line; it ends at the next TY")
                 paper = finish()
                 if paper:
                     yield paper
-            tags, start, junk_reported = [], number, False
+            tags, start, junk_reported = [("TY", [value.strip()])], number, False
         elif tags is None:
             if not junk_reported:
                 report.skip(Source(ctx.source, number), f"expected 'TY  - ' to start a record, got {line[:60]!r}")
