@@ -50,12 +50,13 @@ def read(
 ) -> list[Paper]:
     """The records of every input, in order. The format is detected unless ``fmt`` names it."""
     paths = [os.fspath(path) for path in inputs]
+    diagnostics = diagnostics or Diagnostics()
     return list(
         read_records(
             paths,
-            iter_lines,
+            lambda path: iter_lines(path, warn=diagnostics.warn),
             registry(),
-            diagnostics or Diagnostics(),
+            diagnostics,
             as_of=as_of or _dt.date.today(),
             fmt=fmt,
         )

@@ -427,7 +427,14 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         default=DEFAULT_PATTERN,
         show_default=True,
         metavar="PATTERN",
-        help="Citation keys from {author} {authors} {year} {title} {Title} {shorttitle} {arxiv}.",
+        help="Citation keys from {author} {authors} {year} {title} {Title} {shorttitle} {arxiv}, for "
+        "records whose input gave none (listings, arXiv ids); with --rekey for every record.",
+    )
+    @click.option(
+        "--rekey",
+        is_flag=True,
+        help="Replace the citation keys and CSL ids the input gave by keys from --key-pattern "
+        "(by default they are kept, so every \\cite and [@key] still finds its entry).",
     )
     @click.option(
         "--profile",
@@ -501,6 +508,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
         to: str,
         output: str | None,
         key_pattern: str,
+        rekey: bool,
         profile: str,
         ascii: bool | None,
         style: str,
@@ -524,6 +532,7 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
           papercite export listing.txt --to biblatex --unicode
           papercite export new-papers.txt --to bibtex --merge refs.bib
           papercite export refs.bib --to ris -o refs.ris
+          papercite export library.json --to biblatex --rekey
           papercite export refs.json --to text --style ieee
           papercite export listing.txt --to bibtex --enrich github,hf --update-links
           papercite export listing.txt --to bibtex --enrich arxiv --complete-authors
@@ -538,7 +547,12 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
             except StyleError as exc:
                 raise click.BadParameter(str(exc), param_hint="--style") from None
         options = ExportOptions(
-            key_pattern=key_pattern, profile=profile, ascii=ascii, style=style, prefer_published=prefer_published
+            key_pattern=key_pattern,
+            rekey=rekey,
+            profile=profile,
+            ascii=ascii,
+            style=style,
+            prefer_published=prefer_published,
         )
         names = tuple(name.strip() for value in enrich_names for name in value.split(",") if name.strip())
         enrichment = EnrichRequest(names, net, update_links, complete_authors, explain) if names else None
@@ -810,7 +824,7 @@ def _records(app: App, read: ReadRequest) -> Iterator[Paper]:
     stdin = sys.stdin.buffer
     return read_records(
         read.inputs,
-        lambda path: iter_lines(path, stdin),
+        lambda path: iter_lines(path, stdin, app.diagnostics.warn),
         app.registry,
         app.diagnostics,
         as_of=read.as_of,
@@ -924,7 +938,7 @@ def _run_export(
     else:
         rendered = render_records(
             read.inputs,
-            lambda path: iter_lines(path, stdin),
+            lambda path: iter_lines(path, stdin, app.diagnostics.warn),
             app.registry,
             exporter,
             ctx,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
+import itertools
 import os
 import stat
 import tempfile
@@ -21,11 +22,16 @@ class InputError(Exception):
         self.message = message
 
 
-def iter_lines(path: str, stdin: BinaryIO | None = None) -> Iterator[str]:
+def iter_lines(
+    path: str, stdin: BinaryIO | None = None, warn: Callable[[str, str], None] | None = None
+) -> Iterator[str]:
     """Yield the decoded lines of ``path`` (``-`` is ``stdin``), one at a time.
 
     Raises :class:`InputError` for a file that cannot be opened and, at the
-    offending line, for NUL bytes or bytes that are not UTF-8.
+    offending line, for NUL bytes or bytes that are not UTF-8 in an input whose
+    encoding cannot be told. A file in UTF-16 (with its byte-order mark), Latin-1,
+    GBK or another encoding charset-normalizer recognises is read, and ``warn``
+    told which encoding it was.
     """
     if path == "-":
         if stdin is None:
@@ -35,7 +41,10 @@ def iter_lines(path: str, stdin: BinaryIO | None = None) -> Iterator[str]:
     with _open(path) as stream:
         if os.path.isdir(path):  # some platforms open directories
             raise InputError(path, "is a directory, not a file")
-        yield from _decode_lines(stream, path)
+        lines = Lines(stream, path, detect=path.lower().endswith(DETECTED_SUFFIXES))
+        yield from lines
+        if lines.encoding and warn is not None:
+            warn(path, f"not UTF-8: read as {lines.encoding} (detected); write it back as UTF-8")
 
 
 def _open(path: str) -> BinaryIO:
@@ -51,6 +60,79 @@ def _open(path: str) -> BinaryIO:
         raise InputError(path, exc.strerror or str(exc)) from None
 
 
+# Files whose formats predate UTF-8 everywhere (JabRef's and EndNote's Latin-1 or UTF-16
+# exports, GBK from Chinese databases): read in the encoding detected. CSL-JSON is UTF-8 by
+# its RFC; a listing is text copied from a browser.
+DETECTED_SUFFIXES = (".bib", ".bibtex", ".ris")
+
+
+class Lines:
+    """The decoded lines of a whole input; ``encoding`` names the one it was read in when
+    that was not UTF-8 (found from a byte-order mark or by charset-normalizer, if ``detect``)."""
+
+    def __init__(self, stream: BinaryIO, name: str, detect: bool = True) -> None:
+        self.encoding: str | None = None
+        self._lines = self._decode(stream, name) if detect else _decode_lines(stream, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return self._lines
+
+    def _decode(self, stream: BinaryIO, name: str) -> Iterator[str]:
+        peek = getattr(stream, "peek", None)
+        head = peek(8192)[:8192] if peek is not None else b""
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (JabRef, Windows tools)
+            self.encoding = "UTF-16"
+            text = io.TextIOWrapper(stream, encoding="utf-16", errors="strict", newline="")
+            try:
+                yield from (line.lstrip("\ufeff") if number == 1 else line for number, line in enumerate(text, 1))
+            except UnicodeDecodeError:
+                raise InputError(name, "not text: a UTF-16 byte-order mark, but not UTF-16") from None
+            return
+        lines = _decode_lines(stream, name)
+        try:
+            yield from lines
+        except NotUtf8 as exc:
+            encoding = _detect(stream)
+            if encoding is None:
+                raise InputError(exc.where, exc.message) from None
+            self.encoding = encoding
+            # The lines before were UTF-8 (ASCII, almost always): the rest is read in the encoding found.
+            for raw in itertools.chain([exc.raw], stream):
+                if b"\0" in raw:
+                    raise InputError(name, "binary data (NUL byte): not a text file") from None
+                yield raw.decode(encoding, errors="replace")
+
+
+def _detect(stream: BinaryIO) -> str | None:
+    """The encoding of a seekable file that is not UTF-8, or None if it cannot be told."""
+    from charset_normalizer import from_bytes
+
+    try:
+        position = stream.tell()
+        stream.seek(0)
+        matches = list(from_bytes(stream.read()))
+        stream.seek(position)
+    except (OSError, ValueError):
+        return None  # standard input or a pipe: not read twice
+    if not matches or matches[0].encoding in ("utf_8", "ascii"):
+        return None
+    best = matches[0]
+    if best.language in ("Korean", "Japanese", "Chinese"):
+        # A few CJK characters fit several encodings about as well; the bibliographies written in
+        # one (CNKI's and Wanfang's exports, older Chinese tools) are GBK far more often than the rest.
+        chinese = next((m for m in matches if m.encoding == "gb18030" and m.chaos <= best.chaos + 0.1), None)
+        return chinese.encoding if chinese else best.encoding
+    return best.encoding
+
+
+class NotUtf8(InputError):
+    """A line that is not UTF-8 (``raw`` its bytes): the caller may know another encoding."""
+
+    def __init__(self, where: str, message: str, raw: bytes) -> None:
+        super().__init__(where, message)
+        self.raw = raw
+
+
 def _decode_lines(stream: BinaryIO, name: str, first: int = 1) -> Iterator[str]:
     """The lines of ``stream``, numbered from ``first`` in messages."""
     peek = getattr(stream, "peek", None)
@@ -62,8 +144,8 @@ def _decode_lines(stream: BinaryIO, name: str, first: int = 1) -> Iterator[str]:
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{name}:{number}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
+            raise NotUtf8(
+                f"{name}:{number}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})", raw
             ) from None
 
 

@@ -43,7 +43,8 @@ def writable(paper: Paper, ctx: ExportContext) -> bool:
     If not, say so against its source line."""
     if paper.title.strip() or citable(paper):
         return True
-    ctx.diagnostics.skip(paper.source or "-", "record has nothing to cite (no title, names, DOI, URL or other data); not written")
+    message = "record has nothing to cite (no title, names, DOI, URL or other data); not written"
+    ctx.diagnostics.skip(paper.source or "-", message)
     return False
 
 
