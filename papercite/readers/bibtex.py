@@ -196,7 +196,7 @@ def entry_to_paper(entry, source: Source, inherited: dict[str, str] | None = Non
     # URLs as the text shows them (\_ is _, \url{} unwrapped).
     # A code or model URL may also be the entry's own url (hand-written .bib files do that).
     links_text = " ".join(_plain(fields.get(name, "")) for name in ("note", "addendum", "howpublished", "url"))
-    csl_type = fieldmap.csl_type("biblatex", kind) or "document"
+    csl_type = fieldmap.csl_type("biblatex", kind) or fieldmap.csl_type("bibtex", kind) or "document"
     variables: list[tuple[str, str]] = []
     container = fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle") or ""
     if container.strip():
