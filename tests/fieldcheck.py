@@ -13,6 +13,7 @@ Used by ``tests/test_real_files.py`` and ``bench/fidelity.py``.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -83,13 +84,19 @@ def _record(**values: Any) -> dict[str, Any]:
 # BibTeX -------------------------------------------------------------------------------------
 
 
-def _latex_text(value: str) -> str:
+@functools.lru_cache(maxsize=1)
+def _latex2text():  # one converter: building pylatexenc's context takes longer than converting a title
     from pylatexenc.latex2text import LatexNodes2Text
 
+    return LatexNodes2Text(math_mode="verbatim")
+
+
+@functools.lru_cache(maxsize=65536)
+def _latex_text(value: str) -> str:
     if not any(c in value for c in "\\{$~"):
         return value
     try:
-        return LatexNodes2Text(math_mode="verbatim").latex_to_text(value)
+        return _latex2text().latex_to_text(value)
     except Exception:  # pylatexenc gives up on some malformed input: compare the source then
         return value
 
