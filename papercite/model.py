@@ -242,7 +242,7 @@ class Paper:
         a volume, pages)."""
         if self.type not in (None, "article"):
             return False
-        if self.var("container-title") or self.var("volume") or self.var("page"):
+        if self.variables and (self.var("container-title") or self.var("volume") or self.var("page")):
             return False
         return bool(self.arxiv_id or self.category)
 

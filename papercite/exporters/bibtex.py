@@ -229,7 +229,7 @@ def bibtex_fields(
         entry_type = fieldmap.type_name(fmt, paper.type)
         if entry_type == "phdthesis" and re.search(r"master|msc|m\.sc|magister", paper.var("genre"), re.IGNORECASE):
             entry_type = "mastersthesis"
-    if venue is None:
+    if venue is None and (paper.variables or paper.names):
         _typed_fields(paper, add, fmt, ascii, problems)
     if biblatex:
         add("date", _edtf(paper.var("issued")) or paper.date_iso)
@@ -253,7 +253,7 @@ def bibtex_fields(
     add("doi", _checked(doi, _DOI, "DOI", problems))
     url = arxiv_url(paper) if (arxiv_id or not paper.arxiv_id) and arxiv_doi_too else paper.url
     add("url", url_field(url) if url else None)
-    note = paper.var("note")
+    note = paper.var("note") if paper.variables else ""
     links = links_text(paper, latex_urls=biblatex, ascii=ascii, unless_in=_plain_urls(note) if not biblatex else "")
     if biblatex:
         add("note", to_bib(note, ascii=ascii) if note else None)

@@ -6,13 +6,11 @@ This module holds what the readers share.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from papercite.dates import date_from_parts
-from papercite.model import Paper
 
-__all__ = ["clean_doi", "clean_url", "date_from_parts", "own_doi", "preprint_or_not"]
+__all__ = ["clean_doi", "clean_url", "date_from_parts", "own_doi", "preprint_type"]
 
 
 def own_doi(doi: str | None, arxiv_id: str | None) -> str | None:
@@ -53,17 +51,22 @@ def clean_url(value: str) -> str:
 _PREPRINT_AS = frozenset({"article", "document", "webpage", "manuscript", "article-journal"})
 
 
-def preprint_or_not(paper: Paper) -> Paper:
-    """A record that is nothing but an arXiv preprint gets type None (a preprint, as a
-    listing's paper): its exporters write it as arXiv does. Anything published keeps its type."""
-    if paper.type not in _PREPRINT_AS or not (paper.arxiv_id or paper.category):
-        return paper
-    container = paper.var("container-title")
-    if (container and "arxiv" not in container.lower()) or paper.var("volume") or paper.var("page"):
-        return paper
-    if paper.type == "article-journal" and not container:
-        return paper
-    variables = tuple(
-        (k, v) for k, v in paper.variables if not (k in ("container-title", "publisher") and "arxiv" in v.lower())
-    )
-    return dataclasses.replace(paper, type=None, variables=variables)
+def preprint_type(
+    kind: str, arxiv_id: str | None, category: str | None, variables: tuple[tuple[str, str], ...]
+) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """The record type and variables of an entry: a record that is nothing but an arXiv
+    preprint gets type None (a preprint, as a listing's paper; its exporters write it as arXiv
+    does), without the "arXiv" container or publisher that said so. Anything published keeps
+    its type."""
+    if kind not in _PREPRINT_AS or not (arxiv_id or category):
+        return kind, variables
+    container = ""
+    for key, value in variables:
+        if key == "container-title":
+            container = value
+        elif key in ("volume", "page"):
+            return kind, variables
+    if (container and "arxiv" not in container.lower()) or (kind == "article-journal" and not container):
+        return kind, variables
+    kept = tuple((k, v) for k, v in variables if not (k in ("container-title", "publisher") and "arxiv" in v.lower()))
+    return None, kept

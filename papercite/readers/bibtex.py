@@ -26,7 +26,7 @@ from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
-from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, preprint_or_not
+from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, preprint_type
 from papercite.readers.csljson import arxiv_id_from
 
 
@@ -238,11 +238,13 @@ def entry_to_paper(entry, source: Source, inherited: dict[str, str] | None = Non
             variables.append((row.csl, value))
     if not (title or authors or names or doi or url or arxiv_id or container):
         raise ValueError("entry has no title, names, DOI, URL or container: nothing to cite")
-    paper = Paper(
+    category = fields.get("primaryclass") or fields.get("eprintclass") or None
+    kind, kept = preprint_type(csl_type, arxiv_id, category, tuple(variables))
+    return Paper(
         title=title,
         authors=authors,
         et_al=et_al,
-        category=(fields.get("primaryclass") or fields.get("eprintclass") or None),
+        category=category,
         date=date,
         date_precision=precision,
         abstract=fields.get("abstract", "").strip(),
@@ -251,13 +253,12 @@ def entry_to_paper(entry, source: Source, inherited: dict[str, str] | None = Non
         arxiv_id=arxiv_id,
         doi=own_doi(doi, arxiv_id),
         url=url if url and "arxiv.org/abs/" not in url else None,
-        type=csl_type,
+        type=kind,
         key=entry.key.strip() or None,
-        variables=tuple(variables),
+        variables=kept,
         names=tuple(names),
         extra=tuple(extra),
     )
-    return preprint_or_not(paper)
 
 
 _CHUNK_BLOCKS = 500  # blocks handed to bibtexparser at a time: the reader streams

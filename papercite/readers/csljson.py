@@ -24,7 +24,7 @@ from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Link, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
-from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, preprint_or_not
+from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, preprint_type
 from papercite.texify import escape_text
 
 _DECODER = json.JSONDecoder()
@@ -121,6 +121,14 @@ def _date(value: Any) -> tuple[_dt.date | None, DatePrecision]:
 # Keys read into the record's own fields; other standard variables go to ``variables``.
 _OWN = frozenset({"id", "type", "title", "author", "issued", "DOI", "URL", "abstract", "custom", "number"})
 _ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
+# How each CSL variable is read: names, a date, rich text, identifiers as they are, or text.
+_HOW: dict[str, str] = {
+    **{k: "text" for k in fieldmap.CSL_TEXT_VARIABLES | fieldmap.CSL_NUMBER_VARIABLES},
+    **{k: "verbatim" for k in fieldmap.VERBATIM_VARIABLES},
+    **{k: "rich" for k in fieldmap.CSL_RICH_VARIABLES},
+    **{k: "date" for k in fieldmap.CSL_DATE_VARIABLES},
+    **{k: "name" for k in fieldmap.CSL_NAME_VARIABLES},
+}
 
 
 def item_to_paper(item: Any, source: Source) -> Paper:
@@ -158,36 +166,44 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         if key in _OWN or value is None or value == "":
             continue
         key = _ALIASES.get(key, key)
-        if key in fieldmap.CSL_NAME_VARIABLES:
+        how = _HOW.get(key)
+        if how is None:
+            if isinstance(value, (str, int, float)):
+                extra.append((f"csl:{key}", str(value)))
+        elif how == "name":
             people = _names(value, key)[0]
             if people:
                 names.append((key, people))
-        elif key in fieldmap.CSL_DATE_VARIABLES:
+        elif how == "date":
             text = edtf_from_csl(value) or _plain_date(value)
             if text:
                 variables.append((key, text))
-        elif key in fieldmap.CSL_TEXT_VARIABLES or key in fieldmap.CSL_NUMBER_VARIABLES:
-            text = str(value)
-            if key in fieldmap.CSL_RICH_VARIABLES:
+        else:
+            text = value if type(value) is str else str(value)
+            if how == "rich":
                 text = rich_to_latex(text)
-            elif key not in fieldmap.VERBATIM_VARIABLES:
+            elif how == "text":
                 text = escape_text(text)
             variables.append((key, text))
-        elif isinstance(value, (str, int, float)):
-            extra.append((f"csl:{key}", str(value)))
-    edtf = edtf_from_csl(get("issued"))
+    issued = get("issued")
+    edtf = edtf_from_csl(issued) if issued is not None and not _plain_issued(issued) else None
     if edtf:
         variables.append(("issued", edtf))
-    for name, value in (custom.get("fields") or {}).items() if isinstance(custom.get("fields"), dict) else ():
-        if isinstance(value, str):
-            extra.append((str(name), value))
-    paper = Paper(
+    fields = custom.get("fields")
+    if fields and isinstance(fields, dict):
+        extra += [(str(name), value) for name, value in fields.items() if isinstance(value, str)]
+    if not (title or authors or names or doi or url or arxiv_id or variables):
+        raise ItemError("item has no title, names, DOI, URL or other data: nothing to cite")
+    category = category if isinstance(category, str) else None
+    csl_type = kind if isinstance(kind, str) and kind in fieldmap.CSL_TYPES else "document"
+    csl_type, kept = preprint_type(csl_type, arxiv_id, category, tuple(variables))
+    return Paper(
         title=title,
         authors=authors,
         et_al=et_al or bool(custom.get("et_al")),
         affiliations=tuple(_strings(custom.get("affiliations"))),
         subject=subject if isinstance(subject, str) else None,
-        category=category if isinstance(category, str) else None,
+        category=category,
         date=date,
         date_precision=precision,
         has_code=bool(custom.get("has_code")),
@@ -197,15 +213,12 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         arxiv_id=arxiv_id,
         doi=own_doi(doi, arxiv_id),
         url=url if url and "arxiv.org/abs/" not in url else None,
-        type=kind if isinstance(kind, str) and kind in fieldmap.CSL_TYPES else "document",
+        type=csl_type,
         key=str(get("id")) if get("id") not in (None, "") else None,
-        variables=tuple(variables),
+        variables=kept,
         names=tuple(names),
         extra=tuple(extra),
     )
-    if not (title or authors or names or doi or url or arxiv_id or variables):
-        raise ItemError("item has no title, names, DOI, URL or other data: nothing to cite")
-    return preprint_or_not(paper)
 
 
 _TAGS = {
@@ -244,6 +257,17 @@ def rich_to_latex(text: str) -> str:
     out.append(escape_text(text[pos:]))
     out.extend(stack)  # an unclosed tag closes at the end
     return "".join(out)
+
+
+def _plain_issued(value: Any) -> bool:
+    """Is a CSL date object one plain date of numbers (most are), which ``date`` holds whole?"""
+    if type(value) is not dict or len(value) != 1:
+        return False
+    parts = value.get("date-parts")
+    if type(parts) is not list or len(parts) != 1 or type(parts[0]) is not list:
+        return False
+    first = parts[0]
+    return 0 < len(first) <= 3 and all(type(p) is int for p in first) and (len(first) < 2 or 1 <= first[1] <= 12)
 
 
 def _plain_date(value: Any) -> str | None:

@@ -20,7 +20,7 @@ from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
-from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, preprint_or_not
+from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, preprint_type
 from papercite.readers.csljson import arxiv_id_from
 from papercite.texify import escape_text
 
@@ -167,27 +167,27 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
             add(row.csl, value.strip() if row.kind == "verbatim" else escape_text(value.strip()))
     if not (title or authors or names or doi or urls or arxiv_id or variables):
         raise ValueError("record has no title, names, DOI, URL or other data: nothing to cite")
-    return preprint_or_not(
-        Paper(
-            title=escape_text(title),
-            authors=tuple(authors),
-            et_al=et_al,
-            affiliations=tuple(a for a in values.get("AD", []) if a),
-            category=categories[0] if categories else None,
-            date=date,
-            date_precision=precision,
-            abstract=escape_text(abstract) if abstract else "",
-            links=links,
-            source=source,
-            arxiv_id=arxiv_id,
-            doi=own_doi(doi, arxiv_id),
-            url=next((u for u in urls if "arxiv.org/abs/" not in u), None),
-            type=kind,
-            key=first("ID") or None,
-            variables=tuple(variables),
-            names=tuple((role, tuple(people)) for role, people in names.items()),
-            extra=tuple(extra),
-        )
+    category = categories[0] if categories else None
+    kind, kept = preprint_type(kind, arxiv_id, category, tuple(variables))
+    return Paper(
+        title=escape_text(title),
+        authors=tuple(authors),
+        et_al=et_al,
+        affiliations=tuple(a for a in values.get("AD", []) if a),
+        category=category,
+        date=date,
+        date_precision=precision,
+        abstract=escape_text(abstract) if abstract else "",
+        links=links,
+        source=source,
+        arxiv_id=arxiv_id,
+        doi=own_doi(doi, arxiv_id),
+        url=next((u for u in urls if "arxiv.org/abs/" not in u), None),
+        type=kind,
+        key=first("ID") or None,
+        variables=kept,
+        names=tuple((role, tuple(people)) for role, people in names.items()),
+        extra=tuple(extra),
     )
 
 
