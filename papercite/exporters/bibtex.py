@@ -205,6 +205,8 @@ def bibtex_fields(
     fields: list[str] = []
 
     def add(name: str, value: str | None, raw: bool = False) -> None:
+        if value and not biblatex and "\\url{" in value and name not in ("url", "abstract"):
+            value = _bare_urls(value, ascii)
         if value:
             fields.append(f"  {name} = {value},\n" if raw else f"  {name} = {{{value}}},\n")
 
@@ -346,6 +348,19 @@ def _typed_fields(paper: Paper, add: Callable[..., None], fmt: str, ascii: bool,
             add(name, _edtf(value))
         else:
             add(name, to_bib(value, ascii=ascii, problems=problems))
+
+
+_URL_COMMAND = re.compile(r"\\url\{([^{}]*)\}")
+
+
+def _bare_urls(text: str, ascii: bool) -> str:
+    """``\\url{…}`` as escaped text: BibTeX styles print the field, and a document for bibtex
+    need not load the url package (biblatex provides ``\\url``)."""
+
+    def bare(m: re.Match[str]) -> str:
+        return escape_text(m.group(1).replace("\\%", "%").replace("\\#", "#"), ascii=ascii)
+
+    return _URL_COMMAND.sub(bare, text)
 
 
 _NAME_ROWS = {row.csl: row for row in fieldmap.NAMES}

@@ -131,7 +131,8 @@ def _typed_tags(paper: Paper, kind: str) -> list[tuple[str, str]]:
         if row is None or not row.ris or not value or variable in ("page", "collection-title", "note"):
             continue
         if row.kind == "list":
-            tags += [(row.ris, k.strip()) for k in re.split(r"[,;]", latex_to_text(value)) if k.strip()]
+            text = latex_to_text(value)  # "a; b" (as RIS keywords are joined) or "a, b" (BibTeX, CSL)
+            tags += [(row.ris, k.strip()) for k in text.split(";" if ";" in text else ",") if k.strip()]
         elif row.kind == "date":
             tags.append((row.ris, value.replace("-", "/") + ("/" if value.count("-") < 2 else "")))
         else:

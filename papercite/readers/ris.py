@@ -141,7 +141,10 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
             add("ISSN" if _ISSN.fullmatch(part.strip()) else "ISBN", part.strip())
     plain_keywords = [k for k in keywords if k not in categories]
     if plain_keywords:
-        add("keyword", escape_text(", ".join(plain_keywords)))
+        # ", " between them, as BibTeX and CSL join them, unless one holds a comma (MeSH's
+        # "Colitis, Ulcerative/therapy"): then "; ", which RIS output splits on again.
+        joiner = "; " if any("," in k for k in plain_keywords) else ", "
+        add("keyword", escape_text(joiner.join(plain_keywords)))
     if first("M1") and not arxiv_id and kind in fieldmap.NUMBERED_TYPES:
         add("number", first("M1"))
     extra: list[tuple[str, str]] = []
@@ -243,6 +246,8 @@ def read_ris(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
             tags = None
         elif tag is not None:
             tags.append((tag, [value]))
+        elif tags and tags[-1][0] == "KW":
+            tags.append(("KW", [line.strip()]))  # keywords go on one a line without the tag (EndNote, Ovid)
         elif tags:
             tags[-1][1].append(line.strip())  # a wrapped value goes on (joined once, at the end)
     if tags is not None:
