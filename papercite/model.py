@@ -286,5 +286,6 @@ class Paper:
 
     @property
     def date_iso(self) -> str | None:
-        """``2023-08-07``, ``2023-08`` or ``2023``."""
-        return "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(self.date_parts)) or None
+        """``2023-08-07``, ``2023-08`` or ``2023`` (a year before 1000 zero-padded: ``0325``, as EDTF
+        and biber want it)."""
+        return "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(self.date_parts)) or None

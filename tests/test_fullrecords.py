@@ -251,3 +251,16 @@ def test_custom_fields_are_written_back(tmp_path):
     assert ("bibtex:mrnumber", "MR123") in records[0].extra
     for fmt in ("bibtex", "biblatex", "csljson"):
         assert ("bibtex:mrnumber", "MR123") in convert(tmp_path, records, fmt)[1][0].extra
+
+
+def test_truncated_lists_render_et_al_and_old_years_are_padded(tmp_path):
+    bib = (
+        "@article{a, title={Old}, author={Doe, Jane and others}, journal={J}, year={325}}\n"
+        "@misc{b, title={Versioned}, author={Roe, R}, year=2023, eprint={2308.03688}, archivePrefix={arXiv},"
+        " url={https://arxiv.org/abs/2308.03688v3}}\n"
+    )
+    records, _ = read_text(tmp_path, bib, ".bib")
+    text = papercite.export(records, "text")
+    assert "Doe, J., et al." in text and "others" not in text
+    assert "date = {0325}" in papercite.export(records, "biblatex")  # biber wants four digits
+    assert "url = {https://arxiv.org/abs/2308.03688v3}" in papercite.export(records, "bibtex")  # the version kept

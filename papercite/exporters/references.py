@@ -9,8 +9,8 @@ rendered at the end.
 citeproc-py does not render ``literal`` names, so a group author (``GLM-5
 Team``) is handed to it as a family name without a given name, which every
 style prints whole. A truncated author list gets a last author ``others``
-(as BibTeX writes it), so the reference does not pretend the list is
-complete.
+that the rendered entry shows as "et al.", so the reference does not pretend
+the list is complete.
 """
 
 from __future__ import annotations
@@ -60,10 +60,24 @@ def for_citeproc(item: dict[str, Any]) -> dict[str, Any]:
     names = [{"family": n["literal"]} if "literal" in n else n for n in item.get("author", [])]
     custom = item.pop("custom", {}).get("papercite", {})
     if custom.get("et_al"):
-        names.append({"family": "others"})
+        names.append({"family": ET_AL})  # a last name whose place in the rendering becomes "et al."
     if names:
         item["author"] = names
     return item
+
+
+ET_AL = "\ue000etal"  # a private-use character: no real name holds it
+# The stand-in with what a style put before it (", & ", " and ", ", "): "Liu, X., Yu, H., et al."
+_ET_AL_NAME = re.compile(r"(?:,?\s*(?:&|and|&amp;)\s*|,\s*|\s+)?" + ET_AL + r"\.?")
+
+
+def with_et_al(entry: str) -> str:
+    """A rendered entry with its truncated author list ending in "et al.", as every style
+    prints a list cut short (citeproc-py would print the stand-in as a last author: "& others"). The period of
+    "al." ends a name part followed by one (APA's "Zhang, H., et al. (2023)")."""
+    if ET_AL not in entry:
+        return entry
+    return _ET_AL_NAME.sub(", et al.", entry, count=1).replace(ET_AL, "et al.")
 
 
 def _escaped(value: Any) -> Any:
@@ -90,7 +104,7 @@ def render_bibliography(items: list[dict[str, Any]], style: str, html_output: bo
     bibliography = CitationStylesBibliography(csl_style, source, formatter.html if html_output else formatter.plain)
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
-    entries = [str(entry) for entry in bibliography.bibliography()]
+    entries = [with_et_al(str(entry)) for entry in bibliography.bibliography()]
     # Numbered styles put the number in its own column; in running text it needs a space.
     return [re.sub(r"^(\[\d+\]|\d+\.)(?=\S)", r"\1 ", entry) for entry in entries]
 

@@ -10,7 +10,7 @@ import re
 
 from papercite.dates import date_from_parts
 
-__all__ = ["clean_doi", "clean_url", "date_from_parts", "own_doi", "preprint_type"]
+__all__ = ["clean_doi", "clean_url", "date_from_parts", "own_doi", "own_url", "preprint_type"]
 
 
 def own_doi(doi: str | None, arxiv_id: str | None) -> str | None:
@@ -18,6 +18,19 @@ def own_doi(doi: str | None, arxiv_id: str | None) -> str | None:
     if doi and arxiv_id and doi.lower() == f"10.48550/arxiv.{arxiv_id}".lower():
         return None
     return doi or None
+
+
+_ARXIV_ABS = re.compile(r"https?://(?:www\.)?arxiv\.org/abs/")
+
+
+def own_url(url: str | None, arxiv_id: str | None) -> str | None:
+    """A URL worth keeping: not the arXiv abstract page exporters derive from the id, unless it
+    says more (a version: ``/abs/2308.03688v3``)."""
+    if not url or (arxiv_id and _ARXIV_ABS.match(url) and url.rstrip("/").endswith("/abs/" + arxiv_id)):
+        return None
+    if not arxiv_id and _ARXIV_ABS.match(url) and not re.search(r"v\d+/?$", url):
+        return None  # the id is read from it; the page is derived again
+    return url
 
 
 _DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi\s*:\s*|doi\s+)", re.IGNORECASE)

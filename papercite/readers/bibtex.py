@@ -26,7 +26,7 @@ from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
-from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, preprint_type
+from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, own_url, preprint_type
 from papercite.readers.csljson import arxiv_id_from
 
 
@@ -252,7 +252,7 @@ def entry_to_paper(entry, source: Source, inherited: dict[str, str] | None = Non
         source=source,
         arxiv_id=arxiv_id,
         doi=own_doi(doi, arxiv_id),
-        url=url if url and "arxiv.org/abs/" not in url else None,
+        url=own_url(url, arxiv_id),
         type=kind,
         key=entry.key.strip() or None,
         variables=kept,

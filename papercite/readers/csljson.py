@@ -24,7 +24,7 @@ from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Link, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
-from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, preprint_type
+from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, own_url, preprint_type
 from papercite.texify import escape_text
 
 _DECODER = json.JSONDecoder()
@@ -212,7 +212,7 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         source=source,
         arxiv_id=arxiv_id,
         doi=own_doi(doi, arxiv_id),
-        url=url if url and "arxiv.org/abs/" not in url else None,
+        url=own_url(url, arxiv_id),
         type=csl_type,
         key=str(get("id")) if get("id") not in (None, "") else None,
         variables=kept,

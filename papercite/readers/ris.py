@@ -20,7 +20,7 @@ from papercite.links import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
-from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, preprint_type
+from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, own_url, preprint_type
 from papercite.readers.csljson import arxiv_id_from
 from papercite.texify import escape_text
 
@@ -185,7 +185,7 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
         source=source,
         arxiv_id=arxiv_id,
         doi=own_doi(doi, arxiv_id),
-        url=next((u for u in urls if "arxiv.org/abs/" not in u), None),
+        url=next((u for u in urls if own_url(u, arxiv_id)), None),
         type=kind,
         key=first("ID") or None,
         variables=kept,
