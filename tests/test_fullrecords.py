@@ -264,3 +264,14 @@ def test_truncated_lists_render_et_al_and_old_years_are_padded(tmp_path):
     assert "Doe, J., et al." in text and "others" not in text
     assert "date = {0325}" in papercite.export(records, "biblatex")  # biber wants four digits
     assert "url = {https://arxiv.org/abs/2308.03688v3}" in papercite.export(records, "bibtex")  # the version kept
+
+
+def test_a_note_and_links_come_back_apart_from_csljson(tmp_path):
+    from papercite.model import Link, LinkKind
+
+    link = (Link("https://github.com/a/b", LinkKind.GITHUB_REPO, "a", "b"),)
+    mine = Paper(title="T", links=link, variables=(("note", "My note"),), type="book", key="k")
+    theirs = Paper(title="T", links=link, variables=(("note", "See https://github.com/a/b"),), type="book", key="k")
+    for paper in (mine, theirs):
+        (back,) = convert(tmp_path, [paper], "csljson")[1]
+        assert back.variables == paper.variables and back.links == link

@@ -26,7 +26,9 @@ _ARXIV_ABS = re.compile(r"https?://(?:www\.)?arxiv\.org/abs/")
 def own_url(url: str | None, arxiv_id: str | None) -> str | None:
     """A URL worth keeping: not the arXiv abstract page exporters derive from the id, unless it
     says more (a version: ``/abs/2308.03688v3``)."""
-    if not url or (arxiv_id and _ARXIV_ABS.match(url) and url.rstrip("/").endswith("/abs/" + arxiv_id)):
+    if not url or "arxiv.org" not in url:
+        return url or None
+    if (arxiv_id and _ARXIV_ABS.match(url) and url.rstrip("/").endswith("/abs/" + arxiv_id)):
         return None
     if not arxiv_id and _ARXIV_ABS.match(url) and not re.search(r"v\d+/?$", url):
         return None  # the id is read from it; the page is derived again
@@ -41,6 +43,8 @@ def clean_doi(value: str | None) -> str | None:
     LaTeX escapes (``\\_``, ``{\\_}``)."""
     if not value:
         return None
+    if value.startswith("10.") and "\\" not in value and value == value.strip():
+        return value  # a bare DOI (most): nothing to take off
     value = clean_url(value)
     value = _DOI_PREFIX.sub("", value).strip()
     return value or None
@@ -73,6 +77,8 @@ def preprint_type(
     its type."""
     if kind not in _PREPRINT_AS or not (arxiv_id or category):
         return kind, variables
+    if not variables:
+        return (kind if kind == "article-journal" else None), variables
     container = ""
     for key, value in variables:
         if key == "container-title":

@@ -120,6 +120,7 @@ def _date(value: Any) -> tuple[_dt.date | None, DatePrecision]:
 
 # Keys read into the record's own fields; other standard variables go to ``variables``.
 _OWN = frozenset({"id", "type", "title", "author", "issued", "DOI", "URL", "abstract", "custom", "number"})
+_CSL_TYPES = fieldmap.CSL_TYPES
 _ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
 # How each CSL variable is read: names, a date, rich text, identifiers as they are, or text.
 _HOW: dict[str, str] = {
@@ -162,9 +163,21 @@ def item_to_paper(item: Any, source: Source) -> Paper:
     number = get("number")
     if number not in (None, "") and not (arxiv_id and str(number).lower().startswith("arxiv:")):
         variables.append(("number", str(number)))
-    for key, value in item.items():
-        if key in _OWN or value is None or value == "":
+    for key in [k for k in item if k not in _OWN]:  # most items have two or three keys left
+        value = item[key]
+        if value is None or value == "":
             continue
+        if custom and key in ("note", "publisher"):
+            # papercite's own item: its links close the note (they are in custom.papercite.urls),
+            # and "arXiv" as publisher says it is a preprint, which the record's type says.
+            if key == "publisher" and value == "arXiv" and (arxiv_id or category):
+                continue
+            if key == "note" and custom.get("urls"):
+                before, _, last = str(value).rpartition("\n")
+                if last.startswith(_LINK_LABELS):
+                    if not before:
+                        continue
+                    value = before
         key = _ALIASES.get(key, key)
         how = _HOW.get(key)
         if how is None:
@@ -186,7 +199,11 @@ def item_to_paper(item: Any, source: Source) -> Paper:
                 text = escape_text(text)
             variables.append((key, text))
     issued = get("issued")
-    edtf = edtf_from_csl(issued) if issued is not None and not _plain_issued(issued) else None
+    edtf = None
+    if issued is not None and not (
+        precision == "day" and date is not None and len(issued) == 1 and len(issued.get("date-parts", ())) == 1
+    ):  # not one plain day (most are): a range, a season, circa, a literal say more than ``date``
+        edtf = None if _plain_issued(issued) else edtf_from_csl(issued)
     if edtf:
         variables.append(("issued", edtf))
     fields = custom.get("fields")
@@ -195,7 +212,7 @@ def item_to_paper(item: Any, source: Source) -> Paper:
     if not (title or authors or names or doi or url or arxiv_id or variables):
         raise ItemError("item has no title, names, DOI, URL or other data: nothing to cite")
     category = category if isinstance(category, str) else None
-    csl_type = kind if isinstance(kind, str) and kind in fieldmap.CSL_TYPES else "document"
+    csl_type = kind if type(kind) is str and kind in _CSL_TYPES else "document"
     csl_type, kept = preprint_type(csl_type, arxiv_id, category, tuple(variables))
     return Paper(
         title=title,
@@ -257,6 +274,9 @@ def rich_to_latex(text: str) -> str:
     out.append(escape_text(text[pos:]))
     out.extend(stack)  # an unclosed tag closes at the end
     return "".join(out)
+
+
+_LINK_LABELS = ("Code: ", "Model: ", "Models: ", "Dataset: ", "Demo: ")  # what papercite's notes of links start with
 
 
 def _plain_issued(value: Any) -> bool:
