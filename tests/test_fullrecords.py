@@ -275,3 +275,12 @@ def test_a_note_and_links_come_back_apart_from_csljson(tmp_path):
     for paper in (mine, theirs):
         (back,) = convert(tmp_path, [paper], "csljson")[1]
         assert back.variables == paper.variables and back.links == link
+
+
+def test_a_biblatex_set_is_kept(tmp_path):
+    bib = "@set{both, entryset = {a,b}}\n@article{a, title={A}, author={X, Y}, journal={J}, year=2020}\n"
+    records, diagnostics = read_text(tmp_path, bib, ".bib")
+    assert [r.key for r in records] == ["both", "a"]
+    assert [str(d) for d in diagnostics.items] == [f"{tmp_path}/in.bib:1: warning: entry has no title: kept for what else it holds"]
+    assert "@set{both,\n  entryset = {a,b},\n}" in papercite.export(records, "biblatex")
+    assert "{both," in papercite.export(records, "bibtex")  # no @set in BibTeX: @misc, the field kept

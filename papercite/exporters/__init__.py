@@ -50,4 +50,12 @@ def writable(paper: Paper, ctx: ExportContext) -> bool:
 
 def citable(paper: Paper) -> bool:
     """Does a record without a title still hold something to cite?"""
-    return bool(paper.authors or paper.names or paper.doi or paper.url or paper.arxiv_id or paper.variables)
+    return bool(
+        paper.authors
+        or paper.names
+        or paper.doi
+        or paper.url
+        or paper.arxiv_id
+        or paper.variables
+        or any(name == "bibtex:entryset" for name, _ in paper.extra)  # a biblatex @set
+    )

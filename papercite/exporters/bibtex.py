@@ -229,6 +229,8 @@ def bibtex_fields(
             add("howpublished", "arXiv preprint")
     else:
         entry_type = fieldmap.type_name(fmt, paper.type)
+        if biblatex and any(name == "bibtex:entryset" for name, _ in paper.extra):
+            entry_type = "set"  # biblatex's set of entries cited together (BibTeX has none: @misc)
         if entry_type == "phdthesis" and re.search(r"master|msc|m\.sc|magister", paper.var("genre"), re.IGNORECASE):
             entry_type = "mastersthesis"
     if venue is None and (paper.variables or paper.names):
@@ -271,7 +273,7 @@ def bibtex_fields(
         kept = name.startswith("bibtex:") and _FIELD_NAME.fullmatch(field) and field not in _WRITTEN
         if kept and not (biblatex and field == "addendum"):
             add(field, _balanced(value))
-    if paper.type is not None and not is_preprint and venue is None and entry_type != "misc":
+    if paper.type is not None and not is_preprint and venue is None and entry_type not in ("misc", "set"):
         present = {line.split("=", 1)[0].strip() for line in fields}
         if fieldmap.missing_field(fmt, entry_type, present) and not fieldmap.missing_field(fmt, "misc", present):
             entry_type = "misc"  # what the type wants is not there: @misc wants nothing and says the same

@@ -236,7 +236,7 @@ def entry_to_paper(entry, source: Source, inherited: dict[str, str] | None = Non
             if row.csl == "page":
                 value = re.sub(r"\s*-{1,3}\s*", "-", value)
             variables.append((row.csl, value))
-    if not (title or authors or names or doi or url or arxiv_id or container):
+    if not (title or authors or names or doi or url or arxiv_id or container or fields.get("entryset")):
         raise ValueError("entry has no title, names, DOI, URL or container: nothing to cite")
     category = fields.get("primaryclass") or fields.get("eprintclass") or None
     kind, kept = preprint_type(csl_type, arxiv_id, category, tuple(variables))
