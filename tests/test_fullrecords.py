@@ -284,3 +284,9 @@ def test_a_biblatex_set_is_kept(tmp_path):
     assert [str(d) for d in diagnostics.items] == [f"{tmp_path}/in.bib:1: warning: entry has no title: kept for what else it holds"]
     assert "@set{both,\n  entryset = {a,b},\n}" in papercite.export(records, "biblatex")
     assert "{both," in papercite.export(records, "bibtex")  # no @set in BibTeX: @misc, the field kept
+
+
+def test_only_closed_csl_tags_are_markup(tmp_path):
+    items = [{"id": "a", "type": "book", "title": "x <sup> y </i> z <i>w</i>"}]
+    (record,), _ = read_text(tmp_path, json.dumps(items), ".json")
+    assert record.title == r"x <sup> y </i> z \textit{w}"  # as citeproc-js: a lone tag is text

@@ -247,32 +247,34 @@ _MARKUP = re.compile(r'<(/?)(i|em|b|strong|sub|sup|span)((?:\s+(?:class|style)="
 
 def rich_to_latex(text: str) -> str:
     """CSL rich text (``<i>``, ``<b>``, ``<sub>``, ``<sup>``, ``<span class="nocase">``,
-    small caps) as the LaTeX source the record model holds; the rest of the text escaped."""
+    small caps) as the LaTeX source the record model holds; the rest of the text escaped.
+    Only a tag closed by its own closing tag is markup (as in citeproc-js): a lone ``<sup>``
+    or ``</i>`` is text."""
     if "<" not in text:
         return escape_text(text) if text else ""
+    tags = list(_MARKUP.finditer(text))
+    paired: set[int] = set()
+    open_tags: list[int] = []
+    for n, m in enumerate(tags):
+        if not m.group(1):
+            open_tags.append(n)
+        elif open_tags and tags[open_tags[-1]].group(2) == m.group(2):
+            paired.update((open_tags.pop(), n))
     out: list[str] = []
-    stack: list[str] = []
     pos = 0
-    for m in _MARKUP.finditer(text):
+    for n, m in enumerate(tags):
+        if n not in paired:
+            continue  # text, escaped with what surrounds it
         out.append(escape_text(text[pos : m.start()]))
         pos = m.end()
         closing, tag, attrs = m.groups()
         if closing:
-            if stack:
-                out.append(stack.pop())
-            continue
-        if tag == "span":
-            if "nocase" in attrs:
-                out.append("{")
-            elif "small-caps" in attrs:
-                out.append("\\textsc{")
-            else:
-                out.append("{")  # a span of no known meaning: a group, harmless
+            out.append("}")
+        elif tag == "span":
+            out.append("\\textsc{" if "small-caps" in attrs else "{")  # nocase, or a span of no known meaning: a group
         else:
             out.append(_TAGS[tag])
-        stack.append("}")
     out.append(escape_text(text[pos:]))
-    out.extend(stack)  # an unclosed tag closes at the end
     return "".join(out)
 
 
