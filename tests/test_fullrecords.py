@@ -290,3 +290,10 @@ def test_only_closed_csl_tags_are_markup(tmp_path):
     items = [{"id": "a", "type": "book", "title": "x <sup> y </i> z <i>w</i>"}]
     (record,), _ = read_text(tmp_path, json.dumps(items), ".json")
     assert record.title == r"x <sup> y </i> z \textit{w}"  # as citeproc-js: a lone tag is text
+
+
+def test_better_csl_json_citation_key_is_the_key(tmp_path):
+    items = [{"id": "http://zotero.org/users/1/items/ABCD", "citation-key": "white1966", "type": "book", "title": "T"}]
+    (record,), _ = read_text(tmp_path, json.dumps(items), ".json")
+    assert record.key == "white1966"
+    assert "{white1966," in papercite.export([record], "biblatex")

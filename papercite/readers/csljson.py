@@ -119,7 +119,19 @@ def _date(value: Any) -> tuple[_dt.date | None, DatePrecision]:
 
 
 # Keys read into the record's own fields; other standard variables go to ``variables``.
-_OWN = frozenset({"id", "type", "title", "author", "issued", "DOI", "URL", "abstract", "custom", "number"})
+_OWN = frozenset(
+    {"id", "citation-key", "type", "title", "author", "issued", "DOI", "URL", "abstract", "custom", "number"}
+)
+
+
+def _key(item: dict[str, Any]) -> str | None:
+    """The citation key: Better CSL JSON's ``citation-key`` (the user's key when the ``id`` is
+    Zotero's item URI), else the ``id``."""
+    for name in ("citation-key", "id"):
+        value = item.get(name)
+        if value not in (None, "") and isinstance(value, (str, int, float)):
+            return str(value)
+    return None
 _CSL_TYPES = fieldmap.CSL_TYPES
 _ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
 # How each CSL variable is read: names, a date, rich text, identifiers as they are, or text.
@@ -231,7 +243,7 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         doi=own_doi(doi, arxiv_id),
         url=own_url(url, arxiv_id),
         type=csl_type,
-        key=str(get("id")) if get("id") not in (None, "") else None,
+        key=_key(item),
         variables=kept,
         names=tuple(names),
         extra=tuple(extra),
