@@ -321,11 +321,27 @@ class ArxivAPI(StandIn):
 
     def __init__(self, server: HTTPServer) -> None:
         self.papers: list[Paper] = []
+        self.exact = False  # True: as arXiv's engine, a phrase must stand in the title as it is
+        self.queries: list[str] = []  # every search_query asked, in order
         super().__init__(server)
 
     @property
     def query_url(self) -> str:
         return f"{self.url}/api/query"
+
+    def _exact(self, query: str) -> list[Paper]:
+        """arXiv's own matching: ``ti:"a b"`` needs the words side by side, ``ti:a AND ti:b``
+        all of them anywhere in the title."""
+        phrases = [" ".join(_words(p)) for p in re.findall(r'ti:"([^"]*)"', query)]
+        groups = [re.findall(r"ti:([a-z0-9]+)", g) for g in query.split(" OR ")] if not phrases else []
+
+        def hit(paper: Paper) -> bool:
+            title = " " + " ".join(_words(paper.title)) + " "
+            if phrases:
+                return any(f" {ph} " in title for ph in phrases if ph)
+            return any(terms and all(f" {t} " in title for t in terms) for terms in groups)
+
+        return [p for p in self.papers if hit(p)]
 
     def add(self, *papers: Paper) -> None:
         self.papers.extend(papers)
@@ -335,8 +351,11 @@ class ArxivAPI(StandIn):
             return Response("not found", 404)
         ids = [i for i in request.args.get("id_list", "").split(",") if i]
         query = request.args.get("search_query", "")
+        self.queries.append(query)
         if ids:
             found = [p for i in ids for p in self.papers if p.arxiv_id == i.split("v")[0]]
+        elif self.exact:
+            found = self._exact(query)
         else:
             phrases = [_words(p) for p in re.findall(r'ti:"([^"]*)"', query)]
 

@@ -117,6 +117,43 @@ def search_query(papers: Sequence[Paper]) -> str:
     return " OR ".join(f'ti:"{" ".join(words(p.title_text))}"' for p in papers)
 
 
+LOOSE_WORDS = 4  # the longest words of a title a looser query asks for, all of them in any order
+
+
+def loose_query(paper: Paper) -> str:
+    """``ti:w1 AND ti:w2 ...`` of the title's longest words (four letters or more, at most
+    LOOSE_WORDS, none from a hyphenated word), or ``""`` when the title has fewer than two:
+    too loose to be worth asking."""
+    # Not the parts of a hyphenated word: arXiv may spell it whole ("Pretrained") or apart.
+    hyphenated = {w for token in paper.title_text.split() if "-" in token for w in words(token)}
+    chosen = sorted(
+        {w for w in words(paper.title_text) if len(w) >= 4 and not w.isdigit() and w not in hyphenated},
+        key=lambda w: (-len(w), w),
+    )
+    if len(chosen) < 2:
+        return ""
+    return " AND ".join(f"ti:{w}" for w in chosen[:LOOSE_WORDS])
+
+
+def _looser(
+    ctx: EnrichContext, batch: list[tuple[int, Paper]], entries: list[Entry], tally: Counter[str]
+) -> dict[int, list[Entry]]:
+    """For the records of ``batch`` that no entry of the exact-phrase answer fits (arXiv spells
+    the title otherwise: "Pretrained" for "Pre-trained", TeX, a word more): one more query,
+    ``(ti:a AND ti:b ...) OR (...)`` of their longest words, whose entries are then decided on
+    as strictly as the others. Records whose entries were ambiguous are not asked again."""
+    again = []
+    for i, paper in batch:
+        decision = decide(paper, entries)
+        if decision.match is None and decision.outcome != "ambiguous" and loose_query(paper):
+            again.append((i, paper))
+    if not again:
+        return {}
+    query = " OR ".join(f"({loose_query(p)})" for _, p in again)
+    found = _entries(ctx, {"search_query": query, "max_results": str(RESULTS_PER_TITLE * len(again))}, again, tally)
+    return {i: found for i, _ in again} if found else {}
+
+
 def _ask(ctx: EnrichContext, params: dict[str, str]) -> list[Entry]:
     assert ctx.http is not None
     url = f"{api_url(ctx.environ)}?{urlencode(params, quote_via=quote)}"
@@ -180,8 +217,10 @@ def enrich(records: Iterable[Paper], ctx: EnrichContext) -> Iterator[Paper]:
             if entries is not None and len(entries) >= RESULTS_PER_TITLE * len(batch) and len(batch) > 1:
                 # A full page may have cut off a record's entry: ask for each record on its own.
                 entries = [e for one in _batches(batch, 1) for e in (_search(ctx, one, tally) or [])]
+            looser = _looser(ctx, batch, entries, tally) if entries is not None else {}
             for i, paper in batch:
-                done[i] = _matched(paper, entries, ctx, tally) if entries is not None else paper
+                found = entries if i not in looser else [*(entries or []), *looser[i]]
+                done[i] = _matched(paper, found, ctx, tally) if found is not None else paper
                 ctx.progress.advance()
         for i, paper in enumerate(window):
             if i not in done:
@@ -190,9 +229,7 @@ def enrich(records: Iterable[Paper], ctx: EnrichContext) -> Iterator[Paper]:
     ctx.note(f"arxiv: {summary(tally)}")
 
 
-def _verify(
-    ctx: EnrichContext, batch: list[tuple[int, Paper]], tally: Counter[str], singles: int
-) -> dict[int, Paper]:
+def _verify(ctx: EnrichContext, batch: list[tuple[int, Paper]], tally: Counter[str], singles: int) -> dict[int, Paper]:
     """The records of ``batch``, each verified against its id's entry. When arXiv answers the
     batch with an error entry (a malformed id), up to ``singles`` ids are asked one at a time,
     so the good ones are still verified and the bad one is reported with arXiv's words."""
