@@ -26,11 +26,17 @@ AS_OF = "2026-11-27"
 SCHEMA = Path(__file__).parent.parent / "fixtures" / "schemas" / "csl-data.json"
 
 
+# Author names arXiv's records spell otherwise than the listing (checked on arxiv.org).
+ARXIV_SPELLINGS = {"GLM-V Team": "V Team", "GLM-4.5 Team": "GLM-4. 5 Team"}  # 2507.01006; 2508.06471 (sic)
+
+
 def truth() -> list[ArxivPaper]:
-    """The fixture's papers as arXiv lists them (more authors where the listing says et al.)."""
+    """The fixture's papers as arXiv lists them: more authors where the listing says et al., and
+    group authors as arXiv's current records spell them."""
     papers = []
     for line, category, date, _, title, authors, et_al, *_ in EXPECTED:
-        names = [a.display for a in authors] + (["Yuxiao Dong", "Jie Tang"] if et_al else [])
+        names = [ARXIV_SPELLINGS.get(a.display, a.display) for a in authors]
+        names += ["Yuxiao Dong", "Jie Tang"] if et_al else []
         papers.append(ArxivPaper(ARXIV_IDS[line], title, names, date, category, version=2))
     return papers
 
