@@ -1,9 +1,11 @@
 """The record model: what papercite knows about a paper.
 
 Records are frozen dataclasses. Readers build them, enrichers return new ones
-with ``dataclasses.replace``, exporters only read them. Every field is
-explicit; there is no dictionary of extras to smuggle untyped data through a
-plugin boundary.
+with ``dataclasses.replace``, exporters only read them. What papercite works
+with has a field of its own; a bibliography's other data is held in CSL's
+terms (``variables``, ``names``: names from :mod:`papercite.fieldmap`), and
+only what no CSL variable holds goes to ``extra``, named by its format
+(``bibtex:mrnumber``), as text.
 """
 
 from __future__ import annotations

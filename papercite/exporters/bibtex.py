@@ -13,6 +13,10 @@ A record without an arXiv identifier yet is a complete ``@misc`` entry with
 ``howpublished = {arXiv preprint}`` and its category in ``primaryClass``
 (``eprintclass``) when the listing says it is one.
 
+A bibliographic record (read from BibTeX, CSL-JSON or RIS) keeps its type and
+fields by the tables of :mod:`papercite.fieldmap`, its arXiv ``eprint`` too; an
+entry lacking what its type requires is ``@misc``.
+
 Profile ``scholar`` writes ``@article`` with ``journal = {arXiv preprint
 arXiv:<id>}`` instead (``journaltitle`` in BibLaTeX), as Google Scholar does,
 for natbib and ACL styles that ignore ``eprint``.
