@@ -49,3 +49,26 @@ _ARCHIVES = frozenset(
 def is_category(text: str) -> bool:
     """``cs.CL``, ``math.AG``, ``hep-th``: an arXiv category (a keyword such as ``nlp`` is not)."""
     return bool(CATEGORY.fullmatch(text)) and ("." in text or text in _ARCHIVES)
+
+
+# One identifier as people paste it: bare (with a version or not), "arXiv:ID", or a link to
+# its page on arxiv.org (abs, pdf with or without ".pdf", html), alphaxiv.org or huggingface.co/papers.
+_PASTED = re.compile(
+    r"(?:arxiv:|(?:https?://)?(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf|html)/|alphaxiv\.org/(?:abs|overview)/"
+    r"|huggingface\.co/papers/))?"
+    r"(\d{4}\.\d{4,5}|[a-z][a-z-]{0,9}(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#]\S*)?",
+    re.IGNORECASE,
+)
+
+
+def pasted_ids(line: str) -> tuple[list[str], list[str]]:
+    """The arXiv ids (without version) of a line of pasted identifiers, and the words of it that
+    are none; white space and commas separate them."""
+    ids: list[str] = []
+    other: list[str] = []
+    for token in re.split(r"[\s,;]+", line.strip()):
+        if not token:
+            continue
+        m = _PASTED.fullmatch(token)
+        (ids if m else other).append(m.group(1) if m else token)
+    return ids, other

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as _dt
 import functools
 import io
+import itertools
 import json
 import os
 import re
@@ -29,14 +30,14 @@ from papercite.citekeys import DEFAULT_PATTERN, KeyPatternError, check_pattern
 from papercite.config import ConfigError, default_map, find_config
 from papercite.diagnostics import Diagnostic, Diagnostics
 from papercite.exporters.references import StyleError, style_path
-from papercite.files import ChangedMeanwhile, atomic_output, iter_lines, write_bytes_atomically
+from papercite.files import ChangedMeanwhile, InputError, atomic_output, iter_lines, write_bytes_atomically
 from papercite.httpcache import without_credentials
 from papercite.linkcheck import enrich
 from papercite.linkreports import FORMATS, Policy, link_results, summary
 from papercite.merge import MergeResult, merge
 from papercite.model import LinkStatus, Paper
 from papercite.parallel import default_jobs
-from papercite.pipeline import read_records, render_records
+from papercite.pipeline import SNIFF_LINES, choose_reader, read_records, render_records
 from papercite.plugins.manager import PluginError, Registry, get_plugin_manager
 from papercite.plugins.types import EnrichContext, ExportContext, Exporter, ExportOptions, Progress, Rendered
 from papercite.safetext import one_line
@@ -555,6 +556,9 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
             prefer_published=prefer_published,
         )
         names = tuple(name.strip() for value in enrich_names for name in value.split(",") if name.strip())
+        if "arxiv" not in names and _lists_ids(app, read):
+            # A list of arXiv ids holds nothing else: arXiv fills each record, its whole author list too.
+            names, complete_authors = ("arxiv", *names), True
         enrichment = EnrichRequest(names, net, update_links, complete_authors, explain) if names else None
         if merge_into is not None:
             _run_merge(app, read, output, to, options, merge_into, enrichment)
@@ -818,6 +822,22 @@ def _statuses(ctx: click.Context, param: click.Parameter, value: str) -> frozens
             choices = ", ".join(s.value for s in LinkStatus)
             raise click.BadParameter(f"{name!r} is not a link status ({choices})") from None
     return frozenset(statuses) if value.strip() else frozenset()
+
+
+def _lists_ids(app: App, read: ReadRequest) -> bool:
+    """Is an input a list of arXiv identifiers (``--from ids``, or detected from a file's first lines)?"""
+    if read.fmt:
+        return read.fmt == "ids"
+    for path in read.inputs:
+        if path == "-":
+            continue  # standard input is read once: --from ids says it
+        try:
+            head = list(itertools.islice(iter_lines(path), SNIFF_LINES))
+        except InputError:
+            continue  # reported when the input is read
+        if choose_reader(app.registry, path, head).name == "ids":
+            return True
+    return False
 
 
 def _records(app: App, read: ReadRequest) -> Iterator[Paper]:

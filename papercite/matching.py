@@ -50,6 +50,7 @@ class Entry:
     primary_category: str | None = None
     doi: str | None = None  # of the published version
     journal_ref: str | None = None
+    summary: str = ""  # the abstract (may hold TeX)
 
 
 @dataclass(frozen=True)

@@ -22,15 +22,20 @@ from papercite.plugins.manager import Registry
 from papercite.plugins.types import ExportContext, Exporter, ReadContext, Reader, Rendered
 
 DEFAULT_READER = "listing"
-_SNIFF_LINES = 20
+SNIFF_LINES = 20
 
 
 def choose_reader(registry: Registry, path: str, head: list[str], fmt: str | None = None) -> Reader:
-    """The reader for an input: ``fmt`` if given, else by extension, else by content."""
+    """The reader for an input: ``fmt`` if given, else a reader of a format without a file
+    type of its own whose content test holds (a list of arXiv ids in a ``.txt``), else by
+    extension, else by content."""
     if fmt:
         return registry.reader(fmt)
     ext = os.path.splitext(path)[1].lower()
     readers = [registry.readers.items[name] for name in registry.readers.names()]
+    for reader in readers:
+        if not reader.extensions and reader.sniff is not None and reader.name != DEFAULT_READER and reader.sniff(head):
+            return reader
     for reader in readers:
         if ext and ext in reader.extensions:
             return reader
@@ -61,7 +66,7 @@ def _inputs(
         try:
             for line in lines:
                 head.append(line)
-                if len(head) == _SNIFF_LINES:
+                if len(head) == SNIFF_LINES:
                     break
         except InputError as exc:
             # Keep what was read before the bad line; the error surfaces after it.

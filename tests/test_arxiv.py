@@ -418,3 +418,86 @@ def test_the_looser_query_fills_nothing_when_the_true_entries_are_absent(checker
     result = export(checker, arxiv)
     assert eprints(result.stdout) == [None] * 26
     assert any(" AND " in q for q in arxiv.queries)  # asked, and still nothing wrong was taken
+
+
+# -- a list of identifiers as input ----------------------------------------------------
+
+
+def test_pasted_identifiers_in_every_form() -> None:
+    from papercite.arxiv import pasted_ids
+
+    line = (
+        "2308.03688 2308.03688v2, arXiv:2210.02414 hep-th/9901001 https://arxiv.org/abs/2308.14508v1 "
+        "https://arxiv.org/pdf/2306.07906 arxiv.org/pdf/2408.06327v3.pdf https://arxiv.org/html/2602.15763v1 "
+        "https://www.alphaxiv.org/abs/2409.13729 https://huggingface.co/papers/2409.13730 not-an-id"
+    )
+    ids, other = pasted_ids(line)
+    assert ids == ["2308.03688", "2308.03688", "2210.02414", "hep-th/9901001", "2308.14508", "2306.07906",
+                   "2408.06327", "2602.15763", "2409.13729", "2409.13730"]  # fmt: skip
+    assert other == ["not-an-id"]
+
+
+def test_an_id_list_is_detected_and_a_listing_is_not(tmp_path: Path) -> None:
+    from papercite.readers.ids import sniff_ids
+
+    assert sniff_ids(["# my papers\n", "2308.03688\n", "\n", "arXiv:2210.02414 2306.07906\n"])
+    assert not sniff_ids(FIXTURE.read_text().splitlines(keepends=True)[:20])
+    assert not sniff_ids(["2308.03688 and a word\n"])
+
+
+def test_ids_become_records_with_messages_for_the_rest(tmp_path: Path) -> None:
+    import papercite
+    from papercite.diagnostics import Diagnostics
+
+    path = tmp_path / "ids.txt"
+    path.write_text("2308.03688  # AgentBench\nnonsense 2210.02414\n2308.03688v2\n2313.00001\n")
+    diagnostics = Diagnostics()
+    records = papercite.read(path, fmt="ids", diagnostics=diagnostics)  # a word in it: not detected, asked for
+    assert [(r.arxiv_id, r.source.line) for r in records] == [("2308.03688", 1), ("2210.02414", 2)]
+    assert [str(d).split(": ", 1)[1] for d in diagnostics.items] == [
+        "error: not an arXiv identifier: 'nonsense'; skipped",
+        "warning: 2308.03688 is already on line 1: merged into that record",
+        "error: '2313.00001' is not an arXiv id (month 13 does not exist); skipped",
+    ]
+
+
+def test_the_fixtures_ids_give_the_records_the_listing_path_gives(checker: Checker, arxiv: ArxivAPI, tmp_path: Path) -> None:
+    """26 ids, pasted in three forms, make one id_list request and the same ids, titles, dates,
+    categories and authors as the listing with --enrich arxiv --complete-authors (a group author
+    as arXiv spells it: the listing's spelling is kept on the listing path)."""
+    arxiv.add(*truth(), *distractors())
+    ids = [ARXIV_IDS[e[0]] for e in EXPECTED]
+    forms = ["https://arxiv.org/abs/{}v2", "arXiv:{}", "{}"]
+    pasted = tmp_path / "ids.txt"
+    pasted.write_text("".join(forms[n % 3].format(i) + "\n" for n, i in enumerate(ids)))
+
+    def items(*args: str) -> list[dict]:
+        result = checker.run(*args, "--to", "csljson", "--as-of", AS_OF, PAPERCITE_ARXIV_API=arxiv.query_url)
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    from_ids = items("export", str(pasted))
+    requests = len(arxiv.log)
+    from_listing = items("export", str(FIXTURE), "--enrich", "arxiv", "--complete-authors")
+
+    def view(item: dict) -> tuple:
+        names = tuple(a.get("family", "GROUP" if "literal" in a else "") for a in item.get("author", []))
+        return item["number"], item["title"], item["issued"], item["custom"]["papercite"]["category"], names
+
+    assert [view(i) for i in from_ids] == [view(i) for i in from_listing]
+    assert [i["number"] for i in from_ids] == [f"arXiv:{i}" for i in ids]
+    assert requests == 1  # 26 ids: one id_list request
+
+
+def test_a_list_of_ids_merges_into_a_bib_by_id_alone(checker: Checker, arxiv: ArxivAPI, tmp_path: Path) -> None:
+    arxiv.add(*truth())
+    bib = tmp_path / "refs.bib"
+    mine = "@misc{mine, title={AgentBench: Evaluating LLMs as Agents}, eprint={2308.03688}, archivePrefix={arXiv}}\n"
+    bib.write_text(mine)
+    ids = tmp_path / "ids.txt"
+    ids.write_text("2308.03688\nhttps://arxiv.org/abs/2210.02414\n")
+    result = checker.run("export", str(ids), "--to", "bibtex", "--merge", str(bib), PAPERCITE_ARXIV_API=arxiv.query_url)
+    assert result.exit_code == 0, result.stderr
+    assert "1 added, 1 already there" in result.stderr
+    text = bib.read_text()
+    assert text.startswith(mine) and "eprint = {2210.02414}" in text and "Zeng, Aohan" in text

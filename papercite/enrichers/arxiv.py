@@ -26,8 +26,9 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from papercite import arxiv as arxiv_ids
+from papercite.links import find_links
 from papercite.matching import Decision, Entry, assess, decide, words
-from papercite.model import Paper
+from papercite.model import Group, Paper
 from papercite.names import parse_name
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import EnrichContext, Enricher
@@ -104,6 +105,7 @@ def parse_feed(body: bytes) -> list[Entry]:
                 primary_category=category if arxiv_ids.CATEGORY.fullmatch(category) else None,
                 doi=doi if _DOI.fullmatch(doi) else None,
                 journal_ref=_line(node.findtext(f"{_ARXIV}journal_ref"), 300) or None,
+                summary=_line(node.findtext(f"{_ATOM}summary"), 20000),
             )
         )
     return entries
@@ -189,6 +191,26 @@ def filled(paper: Paper, entry: Entry, complete_authors: bool) -> Paper:
     return dataclasses.replace(paper, **changes)
 
 
+def from_entry(paper: Paper, entry: Entry) -> Paper:
+    """A record that held only an id, completed from arXiv's entry: title and abstract (TeX as
+    arXiv keeps them), every author, the first version's date, category, published DOI and
+    journal reference."""
+    authors = []
+    for name in entry.authors:
+        shape = parse_name(name)
+        authors.append(shape.author if shape is not None else Group(name))
+    complete = dataclasses.replace(
+        paper,
+        title=entry.title,
+        authors=tuple(authors),
+        date=entry.published,
+        date_precision="day",
+        abstract=entry.summary,
+        links=paper.links or tuple(dict.fromkeys(find_links(entry.summary))),
+    )
+    return filled(complete, entry, complete_authors=False)
+
+
 def enrich(records: Iterable[Paper], ctx: EnrichContext) -> Iterator[Paper]:
     if ctx.http is None:  # offline: nothing is asked
         yield from records
@@ -266,7 +288,7 @@ def summary(tally: Counter[str]) -> str:
     if tally["left empty"]:
         why = ", ".join(f"{tally[k]} {text}" for k, text in _WHY.items() if tally[k])
         parts.append(f"{tally['left empty']} left empty ({why})")
-    parts += [f"{tally[k]} {k}" for k in ("verified", "not verified") if tally[k]]
+    parts += [f"{tally[k]} {k}" for k in ("filled from id", "verified", "not verified") if tally[k]]
     return ", ".join(parts) or "nothing to look up"
 
 
@@ -327,6 +349,9 @@ def _verified(paper: Paper, entries: list[Entry], ctx: EnrichContext, tally: Cou
         tally["not verified"] += 1
         ctx.diagnostics.warn(paper.source or "-", f"arxiv: {paper.arxiv_id} is not on arXiv; kept as given")
         return paper
+    if not paper.title and not paper.authors:  # only an id (a list of ids): arXiv's record is the record
+        tally["filled from id"] += 1
+        return from_entry(paper, entry)
     assessment = assess(paper, entry)
     _explain(ctx, paper, Decision(entry if assessment.accepted else None, assessment.explain(), (assessment,)))
     if not assessment.accepted:

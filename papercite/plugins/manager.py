@@ -31,6 +31,7 @@ BUILTIN_PLUGINS = (
     "papercite.exporters.ris",
     "papercite.readers.ris",
     "papercite.readers.bibtex",
+    "papercite.readers.ids",
     "papercite.exporters.references",
     "papercite.enrichers.github",
     "papercite.enrichers.huggingface",
