@@ -56,19 +56,40 @@ def is_category(text: str) -> bool:
 _PASTED = re.compile(
     r"(?:arxiv:|(?:https?://)?(?:www\.|export\.)?(?:arxiv\.org/(?:abs|pdf|html)/|alphaxiv\.org/(?:abs|overview)/"
     r"|huggingface\.co/papers/))?"
-    r"(\d{4}\.\d{4,5}|[a-z][a-z-]{0,9}(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#]\S*)?",
+    r"(\d{4}\.\d{4,5}|[a-z][a-z-]{0,9}(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?(?:\.pdf)?/?(?:[?#]\S*)?",
     re.IGNORECASE,
 )
 
 
-def pasted_ids(line: str) -> tuple[list[str], list[str]]:
-    """The arXiv ids (without version) of a line of pasted identifiers, and the words of it that
-    are none; white space and commas separate them."""
-    ids: list[str] = []
+def pasted_ids(line: str) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """The arXiv ids of a line of pasted identifiers, each with the version it names (or None),
+    and the words of it that are none; white space and commas separate them."""
+    ids: list[tuple[str, str | None]] = []
     other: list[str] = []
     for token in re.split(r"[\s,;]+", line.strip()):
         if not token:
             continue
         m = _PASTED.fullmatch(token)
-        (ids if m else other).append(m.group(1) if m else token)
+        if m:
+            ids.append((m.group(1), m.group(2)))
+        else:
+            other.append(token)
     return ids, other
+
+
+VERSION = "arxiv:version"  # the key in Paper.extra of a version the user asked for
+
+
+def eprint(paper_id: str, extra: tuple[tuple[str, str], ...]) -> str:
+    """The id as ``eprint`` and its kin write it: with the version the input named, if any."""
+    version = next((v for k, v in extra if k == VERSION), None)
+    return f"{paper_id}v{version}" if version and version.isdigit() else paper_id
+
+
+_VERSIONED = re.compile(r"(?:\d{4}\.\d{4,5}|/\d{7})v(\d+)(?![0-9])")
+
+
+def version_in(text: str) -> str | None:
+    """The version an id in ``text`` names (``2308.03688v2`` -> ``2``), or None."""
+    m = _VERSIONED.search(text)
+    return m.group(1) if m else None

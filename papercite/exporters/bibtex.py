@@ -249,7 +249,7 @@ def bibtex_fields(
         add("month", MONTHS[month - 1] if month else None, raw=True)
     arxiv_id = _checked(paper.arxiv_id, arxiv.ID, "arXiv id", problems)
     if arxiv_id:
-        add("eprint", arxiv_id)
+        add("eprint", arxiv.eprint(arxiv_id, paper.extra))
         add("eprinttype" if biblatex else "archivePrefix", "arxiv" if biblatex else "arXiv")
     # The category also without an identifier yet: styles ignore it, and it
     # keeps what the listing said (and the record a preprint) when read back.

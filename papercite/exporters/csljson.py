@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 import orjson
 
-from papercite import fieldmap
+from papercite import arxiv, fieldmap
 from papercite.citekeys import fill_keys, record_key
 from papercite.dates import csl_from_edtf
 from papercite.exporters import published_venue, writable
@@ -79,7 +79,7 @@ def csl_item(paper: Paper, prefer_published: bool = False) -> dict[str, Any]:
     if preprint:
         item["publisher"] = "arXiv"
     if paper.arxiv_id and preprint:
-        item["number"] = f"arXiv:{paper.arxiv_id}"
+        item["number"] = f"arXiv:{arxiv.eprint(paper.arxiv_id, paper.extra)}"
     doi = venue.doi if venue else (arxiv_doi(paper) if not typed else paper.doi)
     if doi:
         item["DOI"] = doi

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from papercite import fieldmap
+from papercite import arxiv, fieldmap
 from papercite.exporters import published_venue, writable
 from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
 from papercite.latex import latex_to_text
@@ -81,7 +81,7 @@ def ris_lines(paper: Paper, prefer_published: bool = False) -> list[tuple[str, s
     elif typed:
         tags += _typed_tags(paper, kind)
     if paper.arxiv_id:
-        tags.append(("AN", f"arXiv:{paper.arxiv_id}"))
+        tags.append(("AN", f"arXiv:{arxiv.eprint(paper.arxiv_id, paper.extra)}"))
     doi = venue.doi if venue else (arxiv_doi(paper) if not typed else paper.doi)
     if doi:
         tags.append(("DO", doi))

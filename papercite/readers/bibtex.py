@@ -218,6 +218,9 @@ def entry_to_paper(entry, source: Source, inherited: dict[str, str] | None = Non
         variables.append(("issued", edtf))
     names: list[tuple[str, tuple[Author, ...]]] = []
     extra: list[tuple[str, str]] = []
+    version = arxiv.version_in(fields.get("eprint", "")) if arxiv_id else None
+    if version:
+        extra.append((arxiv.VERSION, version))  # the version the entry cites, kept in eprint
     for name, value in fields.items():
         if name in _OWN:
             role = _NAME_ROLES.get(name)

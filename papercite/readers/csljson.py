@@ -175,6 +175,8 @@ def item_to_paper(item: Any, source: Source) -> Paper:
     number = get("number")
     if number not in (None, "") and not (arxiv_id and str(number).lower().startswith("arxiv:")):
         variables.append(("number", str(number)))
+    elif number and arxiv_id and (version := arxiv.version_in(str(number))):
+        extra.append((arxiv.VERSION, version))
     for key in [k for k in item if k not in _OWN]:  # most items have two or three keys left
         value = item[key]
         if value is None or value == "":
@@ -220,7 +222,7 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         variables.append(("issued", edtf))
     fields = custom.get("fields")
     if fields and isinstance(fields, dict):
-        extra += [(str(name), value) for name, value in fields.items() if isinstance(value, str)]
+        extra += [(str(k), v) for k, v in fields.items() if isinstance(v, str) and (str(k), v) not in extra]
     if not (title or authors or names or doi or url or arxiv_id or variables):
         raise ItemError("item has no title, names, DOI, URL or other data: nothing to cite")
     category = category if isinstance(category, str) else None

@@ -6,7 +6,8 @@
 Each id becomes a record that holds only its id; the command line then fills it from arXiv
 (``--enrich arxiv`` is added, with ``--complete-authors``): title, full author list,
 first-version date, primary category, abstract, DOI and journal reference of the published
-version. A word that is no identifier, or an id that cannot be one, is reported with its line;
+version; a version the list names (``2308.03688v2``) is kept in ``eprint``. A word that
+is no identifier, or an id that cannot be one, is reported with its line;
 a repeated id is merged into its first record, with a note.
 """
 
@@ -41,7 +42,7 @@ def read_ids(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
         ids, other = arxiv.pasted_ids(text)
         for word in other:
             report.skip(source, f"not an arXiv identifier: {word[:80]!r}; skipped")
-        for arxiv_id in ids:
+        for arxiv_id, version in ids:
             problem = arxiv.id_problem(arxiv_id)
             if problem:
                 report.skip(source, f"{arxiv_id!r} is not an arXiv id ({problem}); skipped")
@@ -50,7 +51,9 @@ def read_ids(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
             else:
                 first[arxiv_id] = number
                 report.read += 1
-                yield Paper(title="", arxiv_id=arxiv_id, source=source)
+                # A version the user named is kept for ``eprint``; the record is the paper's.
+                extra = ((arxiv.VERSION, version),) if version else ()
+                yield Paper(title="", arxiv_id=arxiv_id, source=source, extra=extra)
     if not any_text:
         report.warn(ctx.source, "empty input: no records")
 

@@ -148,6 +148,9 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
     if first("M1") and not arxiv_id and kind in fieldmap.NUMBERED_TYPES:
         add("number", first("M1"))
     extra: list[tuple[str, str]] = []
+    version = arxiv.version_in(first("AN", "M1")) if arxiv_id else None
+    if version:
+        extra.append((arxiv.VERSION, version))  # the version the record cites, kept in AN
     for tag, value in tags:
         if tag in _OWN or not value.strip():
             continue
