@@ -510,3 +510,16 @@ def test_a_list_of_ids_merges_into_a_bib_by_id_alone(checker: Checker, arxiv: Ar
     assert "1 added, 1 already there" in result.stderr
     text = bib.read_text()
     assert text.startswith(mine) and "eprint = {2210.02414}" in text and "Zeng, Aohan" in text
+
+
+def test_a_record_of_an_id_alone_is_arxivs_record_with_its_links() -> None:
+    from papercite.enrichers.arxiv import from_entry
+
+    arxiv_entry = Entry("2308.03688", "AgentBench: Evaluating $\\mathrm{LLMs}$ as Agents",
+                        ("Xiao Liu", "Hao Yu", "GLM Team"), dt.date(2023, 8, 7), "cs.AI", "10.1/x", "ICLR 2024",
+                        "Code at https://github.com/THUDM/AgentBench.")  # fmt: skip
+    paper = from_entry(Paper(title="", arxiv_id="2308.03688"), arxiv_entry)
+    assert (paper.title, paper.date_iso, paper.category, paper.journal_ref) == (
+        arxiv_entry.title, "2023-08-07", "cs.AI", "ICLR 2024")  # fmt: skip
+    assert paper.authors == (Person("Xiao", "Liu"), Person("Hao", "Yu"), Group("GLM Team"))
+    assert paper.urls == ("https://github.com/THUDM/AgentBench",)  # checked by --enrich github
