@@ -177,3 +177,26 @@ def test_a_long_line_is_not_read_whole_to_find_a_cut(tmp_path):
     parts = list(byte_ranges(str(path), boundary, 1000))
     assert [(p.start, p.end, p.offset) for p in parts] == [(0, None, 0)]
     assert not seen  # never a line start to judge, let alone the whole line
+
+
+@pytest.mark.parametrize("indent", ["\t", "  "], ids=["zotero-tab", "pandoc-2"])
+def test_indented_csljson_arrays_are_read_in_workers_with_the_same_output(tmp_path, monkeypatch, indent):
+    """Zotero's and pandoc's indented arrays are cut at each item's opening brace; the output
+    and the messages (a broken item among them) are those of -j 1."""
+    import json as _json
+
+    result = CliRunner().invoke(make_cli(), ["export", str(FIXTURE), "--to", "csljson", "--as-of", "2026-11-27"])
+    items = _json.loads(result.stdout)
+    text = _json.dumps(items, indent=indent, ensure_ascii=False)
+    cut = text.index("\n" + indent + "{", 2000)  # break one item in the middle: invalid JSON there
+    text = text[:cut] + "\n" + indent + '{"id": "broken", "title": ,' + text[cut:]
+    path = tmp_path / "library.json"
+    path.write_text(text + "\n")
+    one = run(["export", "--to", "bibtex", "-j", "1"], path, False)
+    monkeypatch.setattr(papercite.pipeline, "CHUNK_BYTES", 3000)
+    log = tmp_path / "pids"
+    monkeypatch.setattr(papercite.pipeline, "render_chunk", partial(_spy_render_chunk, str(log)))
+    two = run(["export", "--to", "bibtex", "-j", "2"], path, False)
+    assert two == one
+    assert len(log.read_text().split()) > 3  # in several chunks
+    assert one[1].count("@misc{") == 26 and one[2].count("item skipped") == 1
