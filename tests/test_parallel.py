@@ -116,20 +116,26 @@ def _csljson(tmp_path):
     return "".join([lines[0], *damaged, lines[-1]]).encode()
 
 
+def _one_and_in_workers(monkeypatch, tmp_path, path, stdin, chunk_bytes):
+    """The result of -j 1, after checking that -j 2 in small chunks (several of them) gives the same."""
+    one = run(["export", "--to", "bibtex", "-j", "1"], path, stdin)
+    monkeypatch.setattr(papercite.pipeline, "CHUNK_RECORDS", 2)
+    monkeypatch.setattr(papercite.pipeline, "CHUNK_BYTES", chunk_bytes)
+    log = tmp_path / "pids"
+    monkeypatch.setattr(papercite.pipeline, "render_chunk", partial(_spy_render_chunk, str(log)))
+    two = run(["export", "--to", "bibtex", "-j", "2"], path, stdin)
+    assert two == one
+    assert len(log.read_text().split()) > 3  # in several chunks
+    return one
+
+
 @pytest.mark.parametrize("tail", [b"", "{\"id\": \"w\", \"title\": \"Caf\xe9\"},\n".encode("latin-1")])
 @pytest.mark.parametrize("stdin", [False, True], ids=["file", "stdin"])
 def test_csljson_in_workers_gives_the_same_output_and_messages(tmp_path, monkeypatch, tail, stdin):
     path = tmp_path / "records.json"
     text = _csljson(tmp_path)
     path.write_bytes(text[: text.rindex(b"]")] + tail + b"]\n")
-    one = run(["export", "--to", "bibtex", "-j", "1"], path, stdin)
-    monkeypatch.setattr(papercite.pipeline, "CHUNK_RECORDS", 2)
-    monkeypatch.setattr(papercite.pipeline, "CHUNK_BYTES", 2000)
-    log = tmp_path / "pids"
-    monkeypatch.setattr(papercite.pipeline, "render_chunk", partial(_spy_render_chunk, str(log)))
-    two = run(["export", "--to", "bibtex", "-j", "2"], path, stdin)
-    assert two == one
-    assert len(log.read_text().split()) > 3  # in several chunks
+    one = _one_and_in_workers(monkeypatch, tmp_path, path, stdin, chunk_bytes=2000)
     assert one[1].count("@misc{") == 27  # the 26 records and the item over several lines
     assert one[2].count("item skipped") == 2
     if tail:
@@ -192,11 +198,5 @@ def test_indented_csljson_arrays_are_read_in_workers_with_the_same_output(tmp_pa
     text = text[:cut] + "\n" + indent + '{"id": "broken", "title": ,' + text[cut:]
     path = tmp_path / "library.json"
     path.write_text(text + "\n")
-    one = run(["export", "--to", "bibtex", "-j", "1"], path, False)
-    monkeypatch.setattr(papercite.pipeline, "CHUNK_BYTES", 3000)
-    log = tmp_path / "pids"
-    monkeypatch.setattr(papercite.pipeline, "render_chunk", partial(_spy_render_chunk, str(log)))
-    two = run(["export", "--to", "bibtex", "-j", "2"], path, False)
-    assert two == one
-    assert len(log.read_text().split()) > 3  # in several chunks
+    one = _one_and_in_workers(monkeypatch, tmp_path, path, False, chunk_bytes=3000)
     assert one[1].count("@misc{") == 26 and one[2].count("item skipped") == 1
