@@ -60,6 +60,20 @@ def record(cls: type[_T]) -> type[_T]:
     return cls
 
 
+def iso_date(date: _dt.date | None, precision: DatePrecision) -> str | None:
+    """``2023-08-07``, ``2023-08`` or ``2023`` as precise as the date is known (a year before
+    1000 zero-padded: ``0325``, as EDTF and biber want it); None for no date."""
+    if date is None:
+        return None
+    if precision == "year":
+        return f"{date.year:04d}"
+    return (
+        f"{date.year:04d}-{date.month:02d}"
+        if precision == "month"
+        else f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
+    )
+
+
 @record
 class Person:
     """A person, with a name's parts as CSL has them.
@@ -288,6 +302,5 @@ class Paper:
 
     @property
     def date_iso(self) -> str | None:
-        """``2023-08-07``, ``2023-08`` or ``2023`` (a year before 1000 zero-padded: ``0325``, as EDTF
-        and biber want it)."""
-        return "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(self.date_parts)) or None
+        """``2023-08-07``, ``2023-08`` or ``2023``."""
+        return iso_date(self.date, self.date_precision)

@@ -21,7 +21,7 @@ from papercite import arxiv, fieldmap
 from papercite.dates import edtf_from_csl, month_number, parse_edtf
 from papercite.diagnostics import Diagnostics
 from papercite.links import find_links
-from papercite.model import Author, DatePrecision, Group, Link, Paper, Person, Source
+from papercite.model import Author, DatePrecision, Group, Link, Paper, Person, Source, iso_date
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
 from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, own_url, preprint_type
@@ -132,6 +132,8 @@ def _key(item: dict[str, Any]) -> str | None:
         if value not in (None, "") and isinstance(value, (str, int, float)):
             return str(value)
     return None
+
+
 _CSL_TYPES = fieldmap.CSL_TYPES
 _ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
 # How each CSL variable is read: names, a date, rich text, identifiers as they are, or text.
@@ -217,7 +219,7 @@ def item_to_paper(item: Any, source: Source) -> Paper:
     if issued is not None and not (
         precision == "day" and date is not None and len(issued) == 1 and len(issued.get("date-parts", ())) == 1
     ):  # not one plain day (most are): a range, a season, circa, a literal say more than ``date``
-        edtf = None if _plain_issued(issued) else edtf_from_csl(issued)
+        edtf = edtf_from_csl(issued)  # None for a plain date, which ``date`` holds whole
     if edtf:
         variables.append(("issued", edtf))
     fields = custom.get("fields")
@@ -295,25 +297,8 @@ def rich_to_latex(text: str) -> str:
 _LINK_LABELS = ("Code: ", "Model: ", "Models: ", "Dataset: ", "Demo: ")  # what papercite's notes of links start with
 
 
-def _plain_issued(value: Any) -> bool:
-    """Is a CSL date object one plain date of numbers (most are), which ``date`` holds whole?"""
-    if type(value) is not dict or len(value) != 1:
-        return False
-    parts = value.get("date-parts")
-    if type(parts) is not list or len(parts) != 1 or type(parts[0]) is not list:
-        return False
-    first = parts[0]
-    return 0 < len(first) <= 3 and all(type(p) is int for p in first) and (len(first) < 2 or 1 <= first[1] <= 12)
-
-
 def _plain_date(value: Any) -> str | None:
-    date, precision = _date(value)
-    if date is None:
-        return None
-    return "-".join(
-        f"{p:02d}" if i else f"{p:04d}"
-        for i, p in enumerate([date.year, date.month, date.day][: {"year": 1, "month": 2, "day": 3}[precision]])
-    )
+    return iso_date(*_date(value))
 
 
 _NOTE_URL = re.compile(r"https?://\S+")

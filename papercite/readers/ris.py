@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from papercite import arxiv, fieldmap
 from papercite.dates import month_number
 from papercite.links import find_links
-from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
+from papercite.model import Author, DatePrecision, Group, Paper, Person, Source, iso_date
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
 from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, own_url, preprint_type
@@ -158,17 +158,7 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
         if row is None:
             extra.append((f"ris:{tag}", value.strip()))
         elif row.kind == "date":
-            found, found_precision = _date(value)
-            if found:
-                add(
-                    row.csl,
-                    "-".join(
-                        f"{p:02d}"
-                        for p in [found.year, found.month, found.day][
-                            : ("year", "month", "day").index(found_precision) + 1
-                        ]
-                    ),
-                )
+            add(row.csl, iso_date(*_date(value)) or "")
         else:
             add(row.csl, value.strip() if row.kind == "verbatim" else escape_text(value.strip()))
     if not (title or authors or names or doi or urls or arxiv_id or variables):
