@@ -137,23 +137,14 @@ def loose_query(paper: Paper) -> str:
     return " AND ".join(f"ti:{w}" for w in chosen[:LOOSE_WORDS])
 
 
-def _looser(
-    ctx: EnrichContext, batch: list[tuple[int, Paper]], entries: list[Entry], tally: Counter[str]
-) -> dict[int, list[Entry]]:
-    """For the records of ``batch`` that no entry of the exact-phrase answer fits (arXiv spells
-    the title otherwise: "Pretrained" for "Pre-trained", TeX, a word more): one more query,
-    ``(ti:a AND ti:b ...) OR (...)`` of their longest words, whose entries are then decided on
-    as strictly as the others. Records whose entries were ambiguous are not asked again."""
-    again = []
-    for i, paper in batch:
-        decision = decide(paper, entries)
-        if decision.match is None and decision.outcome != "ambiguous" and loose_query(paper):
-            again.append((i, paper))
-    if not again:
-        return {}
+def _looser(ctx: EnrichContext, again: list[tuple[int, Paper]], tally: Counter[str]) -> list[Entry]:
+    """The entries of one more query for records that no entry of the exact-phrase answer fits
+    (arXiv spells the title otherwise: "Pretrained" for "Pre-trained", TeX, a word more):
+    ``(ti:a AND ti:b ...) OR (...)`` of their longest words. Its entries are then decided on as
+    strictly as the others."""
     query = " OR ".join(f"({loose_query(p)})" for _, p in again)
     found = _entries(ctx, {"search_query": query, "max_results": str(RESULTS_PER_TITLE * len(again))}, again, tally)
-    return {i: found for i, _ in again} if found else {}
+    return found or []
 
 
 def _ask(ctx: EnrichContext, params: dict[str, str]) -> list[Entry]:
@@ -239,10 +230,18 @@ def enrich(records: Iterable[Paper], ctx: EnrichContext) -> Iterator[Paper]:
             if entries is not None and len(entries) >= RESULTS_PER_TITLE * len(batch) and len(batch) > 1:
                 # A full page may have cut off a record's entry: ask for each record on its own.
                 entries = [e for one in _batches(batch, 1) for e in (_search(ctx, one, tally) or [])]
-            looser = _looser(ctx, batch, entries, tally) if entries is not None else {}
+            if entries is None:  # arXiv could not be asked (each record was warned about)
+                done.update(batch)
+                ctx.progress.advance(len(batch))
+                continue
+            decisions = {i: decide(paper, entries) for i, paper in batch}
+            # Records no entry fits (not ambiguous ones) are asked once more, together, more loosely.
+            again = [(i, p) for i, p in batch if _unfit(decisions[i]) and loose_query(p)]
+            looser = _looser(ctx, again, tally) if again else []
             for i, paper in batch:
-                found = entries if i not in looser else [*(entries or []), *looser[i]]
-                done[i] = _matched(paper, found, ctx, tally) if found is not None else paper
+                if looser and (i, paper) in again:
+                    decisions[i] = decide(paper, [*entries, *looser])
+                done[i] = _settled(paper, decisions[i], ctx, tally)
                 ctx.progress.advance()
         for i, paper in enumerate(window):
             if i not in done:
@@ -332,8 +331,12 @@ def _explain(ctx: EnrichContext, paper: Paper, decision: Decision) -> None:
             ctx.note(f"{where}:   candidate {assessment.explain()}")
 
 
-def _matched(paper: Paper, entries: list[Entry], ctx: EnrichContext, tally: Counter[str]) -> Paper:
-    decision = decide(paper, entries)
+def _unfit(decision: Decision) -> bool:
+    return decision.match is None and decision.outcome != "ambiguous"
+
+
+def _settled(paper: Paper, decision: Decision, ctx: EnrichContext, tally: Counter[str]) -> Paper:
+    """``paper`` with the entry ``decision`` took, or as it was with a warning saying why none."""
     _explain(ctx, paper, decision)
     if decision.match is None:
         tally.update(["left empty", decision.outcome])
