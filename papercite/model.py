@@ -252,6 +252,22 @@ class Paper:
         return ()
 
     @property
+    def citable(self) -> bool:
+        """Does the record hold anything to cite: a title, or (a dataset, a biblatex ``@set``, a
+        CSL item of an id and a URL) names, an identifier, a URL or other data? Readers skip a
+        record that does not, exporters do not write it."""
+        return bool(
+            self.title.strip()
+            or self.authors
+            or self.names
+            or self.doi
+            or self.url
+            or self.arxiv_id
+            or self.variables
+            or any(name == "bibtex:entryset" for name, _ in self.extra)  # a biblatex @set
+        )
+
+    @property
     def is_preprint(self) -> bool:
         """Cited as a preprint: a listing's or arXiv's record, or a CSL ``article``, that has
         an arXiv identifier or category and nothing that says it was published (a container,

@@ -41,21 +41,8 @@ def writable(paper: Paper, ctx: ExportContext) -> bool:
     """Can the record make an entry? It must hold something to cite: a title, or (a dataset,
     a biblatex set, a CSL item of an id and a URL) names, an identifier, a URL or other data.
     If not, say so against its source line."""
-    if paper.title.strip() or citable(paper):
+    if paper.citable:
         return True
     message = "record has nothing to cite (no title, names, DOI, URL or other data); not written"
     ctx.diagnostics.skip(paper.source or "-", message)
     return False
-
-
-def citable(paper: Paper) -> bool:
-    """Does a record without a title still hold something to cite?"""
-    return bool(
-        paper.authors
-        or paper.names
-        or paper.doi
-        or paper.url
-        or paper.arxiv_id
-        or paper.variables
-        or any(name == "bibtex:entryset" for name, _ in paper.extra)  # a biblatex @set
-    )

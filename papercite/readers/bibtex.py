@@ -239,11 +239,9 @@ def entry_to_paper(entry, source: Source, inherited: dict[str, str] | None = Non
             if row.csl == "page":
                 value = re.sub(r"\s*-{1,3}\s*", "-", value)
             variables.append((row.csl, value))
-    if not (title or authors or names or doi or url or arxiv_id or container or fields.get("entryset")):
-        raise ValueError("entry has no title, names, DOI, URL or container: nothing to cite")
     category = fields.get("primaryclass") or fields.get("eprintclass") or None
     kind, kept = preprint_type(csl_type, arxiv_id, category, tuple(variables))
-    return Paper(
+    paper = Paper(
         title=title,
         authors=authors,
         et_al=et_al,
@@ -262,6 +260,9 @@ def entry_to_paper(entry, source: Source, inherited: dict[str, str] | None = Non
         names=tuple(names),
         extra=tuple(extra),
     )
+    if not paper.citable:
+        raise ValueError("entry has no title, names, DOI, URL or container: nothing to cite")
+    return paper
 
 
 _CHUNK_BLOCKS = 500  # blocks handed to bibtexparser at a time: the reader streams

@@ -225,12 +225,10 @@ def item_to_paper(item: Any, source: Source) -> Paper:
     fields = custom.get("fields")
     if fields and isinstance(fields, dict):
         extra += [(str(k), v) for k, v in fields.items() if isinstance(v, str) and (str(k), v) not in extra]
-    if not (title or authors or names or doi or url or arxiv_id or variables):
-        raise ItemError("item has no title, names, DOI, URL or other data: nothing to cite")
     category = category if isinstance(category, str) else None
     csl_type = kind if type(kind) is str and kind in _CSL_TYPES else "document"
     csl_type, kept = preprint_type(csl_type, arxiv_id, category, tuple(variables))
-    return Paper(
+    paper = Paper(
         title=title,
         authors=authors,
         et_al=et_al or bool(custom.get("et_al")),
@@ -252,6 +250,9 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         names=tuple(names),
         extra=tuple(extra),
     )
+    if not paper.citable:
+        raise ItemError("item has no title, names, DOI, URL or other data: nothing to cite")
+    return paper
 
 
 _TAGS = {

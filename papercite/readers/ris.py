@@ -161,11 +161,9 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
             add(row.csl, iso_date(*_date(value)) or "")
         else:
             add(row.csl, value.strip() if row.kind == "verbatim" else escape_text(value.strip()))
-    if not (title or authors or names or doi or urls or arxiv_id or variables):
-        raise ValueError("record has no title, names, DOI, URL or other data: nothing to cite")
     category = categories[0] if categories else None
     kind, kept = preprint_type(kind, arxiv_id, category, tuple(variables))
-    return Paper(
+    paper = Paper(
         title=escape_text(title),
         authors=tuple(authors),
         et_al=et_al,
@@ -185,6 +183,9 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
         names=tuple((role, tuple(people)) for role, people in names.items()),
         extra=tuple(extra),
     )
+    if not paper.citable:
+        raise ValueError("record has no title, names, DOI, URL or other data: nothing to cite")
+    return paper
 
 
 def read_ris(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
