@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from papercite.model import Author, Group
+from papercite.model import Author, Group, Person
 from papercite.names import MAX_NAME_WORDS, NameShape, has_group_word, is_name_word, parse_name
 
 MAX_SHOWN = 3  # listings show at most three names
@@ -32,6 +32,8 @@ _CLOSERS = set(")]}?!.'\"$’”%")
 _NAME_START = re.compile(r"(?<![ \t,;:\-–—(/\[{&·])[A-Z\u00c0-\U0010ffff]")
 
 
+_SHORT_LIST_END = 40  # a title's last ", "-part that could be a list of names is short
+_CAMEL_START = re.compile(r"[A-Z][a-z]+[A-Z][a-z]+(?: |$)")
 _ANY_CAPITAL = re.compile(r"[A-Z\u00c0-\U0010ffff]")  # for a byline no well-formed split fits
 
 
@@ -70,6 +72,8 @@ def _boundary_score(before: str, name: str) -> int:
         return 2  # ModelsGLM, GLM-4Aohan, (ARC)Xiao, Too?Xiao
     if before.isupper() and after.islower():
         return 2  # LLMXiao: the acronym ends where the capitalised word starts
+    if before.isupper() and after.isdigit():
+        return 1  # HERAH1 Collaboration: a name may start with a letter and a digit
     return 0  # inside an acronym: ModelsG|LM-5 Team
 
 
@@ -135,6 +139,8 @@ def _glued_candidates(pieces: list[str], k: int, rest: tuple[NameShape, ...]) ->
     """Splits of the piece that holds the end of the title and the first of ``k`` names."""
     glued = pieces[len(pieces) - k]
     rest_quality = sum(n.quality for n in rest)
+    camel_list: bool | None = None  # computed when first needed
+    title_has_comma = len(pieces) > k
     group_word: bool | None = None  # computed when first needed
     for i in _name_starts(glued, _NAME_START):
         space = glued.find(" ", i)
@@ -147,8 +153,30 @@ def _glued_candidates(pieces: list[str], k: int, rest: tuple[NameShape, ...]) ->
         if first is not None:
             boundary = _boundary_score(glued[i - 1], glued[i:])
             implausible = boundary == 2 and _splits_a_plural_acronym(glued, i)
-            score = 3 * boundary + first.quality + rest_quality - 3 * implausible
+            # A title ending in a list of name-shaped words (", Ji") means the split is too late.
+            if title_has_comma and i <= _SHORT_LIST_END:
+                implausible += _name_shaped(glued[:i])
+            # A camel-case given name fits a list whose other names spell theirs so (JinUk Cho,
+            # MinSu Jeong, JinYeong Bak): better than cutting it (LearningJin|Uk Cho).
+            fits = 0
+            if _camel_given(first):
+                if camel_list is None:
+                    camel_list = any(_camel_given(n) for n in rest)
+                fits = 2 * camel_list
+            score = 3 * boundary + first.quality + rest_quality - 3 * implausible + fits
             yield _Candidate(score, _title_before(pieces, k, i), (first, *rest), boundary)
+
+
+def _camel_given(name: NameShape) -> bool:
+    """Does the name's given name start with a camel-case word (JinUk)?"""
+    author = name.author
+    return type(author) is Person and _CAMEL_START.match(author.given) is not None
+
+
+def _name_shaped(text: str) -> bool:
+    """Is ``text`` (the end of a title, after its last comma) one to three name words?"""
+    words = text.split()
+    return 0 < len(words) <= 3 and all(is_name_word(w) for w in words)
 
 
 def _loose_name(text: str) -> NameShape:

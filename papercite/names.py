@@ -52,6 +52,13 @@ PARTICLES = frozenset(
         "av",
     ]
 )
+# Capitalised words that, right before the last word of a name of three words or more, begin
+# the family name as arXiv and DBLP spell it: Luc Van Gool, Bert De Brabandere, Ismail Ben Ayed.
+CAPITAL_PARTICLES = frozenset(["Van", "Von", "De", "Del", "Della", "Di", "Da", "Dos", "Du", "Ben", "Bin", "Ter", "Ten"])
+# Lower-case words of English titles: never a syllable of a given name (Reasoning with Feedback).
+TITLE_SMALL_WORDS = frozenset(
+    "a an and as at by for from in into is of on or over the to via vs with without".split()
+)
 # Words that make a name an institutional author.
 GROUP_WORDS = frozenset(
     [
@@ -115,6 +122,13 @@ def _is_initial(token: str) -> bool:
 _CAMEL_PAIR = re.compile(r"[A-Z][a-z]+[A-Z][a-z]+")
 
 
+def _prefixed(token: str) -> bool:
+    """McDonald, LeCun, O'Brien: a short prefix glued to a name word."""
+    return token.startswith(_CAMEL_PREFIXES) and any(
+        token.startswith(prefix) and _is_word(token[len(prefix) :]) for prefix in _CAMEL_PREFIXES
+    )
+
+
 def _token_quality(token: str) -> int:
     """2 for an ordinary name word or initial, 1 for a camel-case one (LeCun, HyeonWoo), 0 if not a
     name word."""
@@ -126,10 +140,8 @@ def _token_quality(token: str) -> int:
         parts = token.split("-")
         ok = _is_word(parts[0]) and all(_is_word(p) or (p.isalpha() and p.islower()) for p in parts[1:])
         return 2 if ok else 0
-    if token.startswith(_CAMEL_PREFIXES):
-        for prefix in _CAMEL_PREFIXES:
-            if token.startswith(prefix) and _is_word(token[len(prefix) :]):
-                return 1
+    if _prefixed(token):
+        return 1
     # Two name words written as one, as arXiv spells many Korean and Chinese given names:
     # HyeonWoo, JiSoo, MinJoon.
     return 1 if _CAMEL_PAIR.fullmatch(token) else 0
@@ -150,27 +162,44 @@ def parse_person(text: str) -> NameShape | None:
     if text.istitle() and text.replace(" ", "").isalpha():
         # The common case, decided by two C-level checks: plain capitalised
         # words ("Xiao Liu", "Mary Ann Smith"); no particles, initials or hyphens.
-        given, _, family = text.rpartition(" ")
-        if given and text.count(" ") < 6:
+        spaces = text.count(" ")
+        if 0 < spaces < 6:
+            given, _, family = text.rpartition(" ")
+            if spaces > 1:
+                head, _, particle = given.rpartition(" ")
+                if particle in CAPITAL_PARTICLES:  # Luc Van Gool: "Van Gool" is the family name
+                    given, family = head, f"{particle} {family}"
             return NameShape(Person(given, family), 2)
     tokens = text.split()
     if not tokens or len(tokens) > 6:  # persons: at most six words, particles included
         return None
     quality = 2
+    last = len(tokens) - 1
     for i, token in enumerate(tokens):
         if token in PARTICLES:
-            if i == 0 or i == len(tokens) - 1:
+            if i == 0 or i == last:
                 return None
             continue
         q = _token_quality(token)
+        if q == 0 and i > 0:
+            if i == last and tokens[i - 1] in CAPITAL_PARTICLES and token.isalpha() and token.islower():
+                q = 1  # Amine Ben salah: a lower-case family name after a capitalised particle, as arXiv has it
+            elif i < last and token.isalpha() and token.islower() and token not in TITLE_SMALL_WORDS:
+                q = 1  # Kyoo il Kim: a lower-case syllable of a given name
+            elif i < last and len(token) == 1 and token.isupper():
+                q = 2  # Pia K Bideau: an initial written without its full stop
         if q == 0:
             return None
         quality = min(quality, q)
     if len(tokens) == 1:
         return NameShape(Person("", tokens[0]), 0)  # a mononym: possible, but unusual
-    start = len(tokens) - 1
+    start = last
     while start > 1 and tokens[start - 1] in PARTICLES:
         start -= 1
+    if start == last and start > 1 and tokens[start - 1] in CAPITAL_PARTICLES:
+        start -= 1
+    if start == last and _CAMEL_PAIR.fullmatch(tokens[last]) and not _prefixed(tokens[last]):
+        return NameShape(Group(text), 1)  # Google DeepMind: a camel-case family name is an organisation's
     return NameShape(Person(" ".join(tokens[:start]), " ".join(tokens[start:])), quality)
 
 
