@@ -54,7 +54,7 @@ def read(
     return list(
         read_records(
             paths,
-            lambda path: iter_lines(path, warn=diagnostics.warn),
+            lambda path: iter_lines(path, warn=diagnostics.warn, pieces=True),
             registry(),
             diagnostics,
             as_of=as_of or _dt.date.today(),

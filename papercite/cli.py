@@ -832,7 +832,7 @@ def _lists_ids(app: App, read: ReadRequest) -> bool:
         if path == "-":
             continue  # standard input is read once: --from ids says it
         try:
-            head = list(itertools.islice(iter_lines(path), SNIFF_LINES))
+            head = list(itertools.islice(iter_lines(path, pieces=True), SNIFF_LINES))
         except InputError:
             continue  # reported when the input is read
         if choose_reader(app.registry, path, head).name == "ids":
@@ -844,7 +844,7 @@ def _records(app: App, read: ReadRequest) -> Iterator[Paper]:
     stdin = sys.stdin.buffer
     return read_records(
         read.inputs,
-        lambda path: iter_lines(path, stdin, app.diagnostics.warn),
+        lambda path: iter_lines(path, stdin, app.diagnostics.warn, pieces=True),
         app.registry,
         app.diagnostics,
         as_of=read.as_of,
@@ -958,7 +958,7 @@ def _run_export(
     else:
         rendered = render_records(
             read.inputs,
-            lambda path: iter_lines(path, stdin, app.diagnostics.warn),
+            lambda path: iter_lines(path, stdin, app.diagnostics.warn, pieces=True),
             app.registry,
             exporter,
             ctx,

@@ -12,6 +12,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, NamedTuple, TextIO
 
+# Lines longer than this come in pieces to a reader that takes them (a CSL-JSON array written
+# on one line): memory holds a piece, not the line.
+LONG_LINE = 1 << 20
+
 
 class InputError(Exception):
     """An input that cannot be read at all: missing, a directory, binary, not UTF-8."""
@@ -23,9 +27,17 @@ class InputError(Exception):
 
 
 def iter_lines(
-    path: str, stdin: BinaryIO | None = None, warn: Callable[[str, str], None] | None = None
+    path: str,
+    stdin: BinaryIO | None = None,
+    warn: Callable[[str, str], None] | None = None,
+    *,
+    pieces: bool = False,
 ) -> Iterator[str]:
     """Yield the decoded lines of ``path`` (``-`` is ``stdin``), one at a time.
+
+    With ``pieces``, a UTF-8 line longer than :data:`LONG_LINE` bytes (a whole CSL-JSON array
+    on one line) comes in pieces, every piece but the last without the line end, so memory
+    never holds it whole; :func:`whole_lines` joins them back for a reader that wants lines.
 
     Raises :class:`InputError` for a file that cannot be opened and, at the
     offending line, for NUL bytes or bytes that are not UTF-8 in an input whose
@@ -36,12 +48,12 @@ def iter_lines(
     if path == "-":
         if stdin is None:
             raise InputError("-", "no standard input")
-        yield from _decode_lines(stdin, "-")
+        yield from _decode_lines(stdin, "-", piece=LONG_LINE if pieces else None)
         return
     with _open(path) as stream:
         if os.path.isdir(path):  # some platforms open directories
             raise InputError(path, "is a directory, not a file")
-        lines = Lines(stream, path, detect=path.lower().endswith(DETECTED_SUFFIXES))
+        lines = Lines(stream, path, detect=path.lower().endswith(DETECTED_SUFFIXES), pieces=pieces)
         yield from lines
         if lines.encoding and warn is not None:
             warn(path, f"not UTF-8: read as {lines.encoding} (detected); write it back as UTF-8")
@@ -70,9 +82,12 @@ class Lines:
     """The decoded lines of a whole input; ``encoding`` names the one it was read in when
     that was not UTF-8 (found from a byte-order mark or by charset-normalizer, if ``detect``)."""
 
-    def __init__(self, stream: BinaryIO, name: str, detect: bool = True) -> None:
+    def __init__(self, stream: BinaryIO, name: str, detect: bool = True, pieces: bool = False) -> None:
         self.encoding: str | None = None
-        self._lines = self._decode(stream, name) if detect else _decode_lines(stream, name)
+        if detect:
+            self._lines = self._decode(stream, name)
+        else:
+            self._lines = _decode_lines(stream, name, piece=LONG_LINE if pieces else None)
 
     def __iter__(self) -> Iterator[str]:
         return self._lines
@@ -133,20 +148,50 @@ class NotUtf8(InputError):
         self.raw = raw
 
 
-def _decode_lines(stream: BinaryIO, name: str, first: int = 1) -> Iterator[str]:
-    """The lines of ``stream``, numbered from ``first`` in messages."""
+def _decode_lines(stream: BinaryIO, name: str, first: int = 1, piece: int | None = None) -> Iterator[str]:
+    """The lines of ``stream``, numbered from ``first`` in messages; with ``piece``, a line
+    longer than that many bytes comes in pieces (cut between characters)."""
     peek = getattr(stream, "peek", None)
     if first == 1 and peek is not None and b"\0" in peek(8192)[:8192]:
         raise InputError(name, "binary data (NUL byte): not a text file")
-    for number, raw in enumerate(stream, start=first):
+    raws: Iterator[bytes] = iter(stream) if piece is None else iter(lambda: stream.readline(piece), b"")
+    number = first
+    carry = b""  # the start of a character cut at the end of the last piece
+    for raw in raws:
+        if carry:
+            raw, carry = carry + raw, b""
         if b"\0" in raw:
             raise InputError(f"{name}:{number}", "binary data (NUL byte): not a text file")
+        ended = raw.endswith(b"\n")
         try:
-            yield raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise NotUtf8(
-                f"{name}:{number}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})", raw
-            ) from None
+            if ended or exc.reason != "unexpected end of data" or exc.start < len(raw) - 3:
+                raise NotUtf8(
+                    f"{name}:{number}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})", raw
+                ) from None
+            text, carry = raw[: exc.start].decode("utf-8"), raw[exc.start :]
+        if text:
+            yield text
+        number += ended
+    if carry:
+        raise NotUtf8(f"{name}:{number}", f"not UTF-8 text (byte 0x{carry[0]:02x} at the end)", carry)
+
+
+def whole_lines(lines: Iterator[str]) -> Iterator[str]:
+    """The lines of ``lines`` read with ``pieces``: a long line's pieces joined back."""
+    parts: list[str] = []
+    for line in lines:
+        if line.endswith("\n"):
+            if parts:
+                parts.append(line)
+                line = "".join(parts)
+                parts = []
+            yield line
+        else:
+            parts.append(line)
+    if parts:
+        yield "".join(parts)
 
 
 def is_regular_file(path: str) -> bool:
@@ -163,18 +208,25 @@ class ByteRange(NamedTuple):
     start: int
     end: int | None
     offset: int
+    pieces: bool = False  # a long line comes in pieces (the reader takes them)
 
 
-def byte_ranges(path: str, boundary: Callable[[str], bool], size: int) -> Iterator[ByteRange]:
+def byte_ranges(
+    path: str, boundary: Callable[[str], bool], size: int, cut: Callable[[bytes, int], int] | None = None
+) -> Iterator[ByteRange]:
     """Cut a regular file into ranges of about ``size`` bytes, each from the start of a line
     where ``boundary`` holds (a record may start there) or from the start of the file.
 
     Only the line at each cut is decoded; the rest is counted for line numbers at C speed.
-    When no boundary turns up within ``8 * size`` bytes (an input written one item over
-    many lines, or on one long line), the last range runs to the end of the file: its
-    lines are then streamed. Raises :class:`InputError` if the file cannot be opened.
+    With ``cut`` (the reader's: where a record starts inside a line, searched from a
+    position in bytes that begin at a record), a long line (a CSL-JSON array on one line) is
+    cut too, and its ranges come in pieces. When no boundary turns up within ``8 * size``
+    bytes (an input written one item over many lines, or on one long line), the last range
+    runs to the end of the file: its lines are then streamed. Raises :class:`InputError` if
+    the file cannot be opened.
     """
     limit = 8 * size  # no line is read whole beyond this, so memory stays bounded
+    pieces = cut is not None
     with _open(path) as stream:
         start = 0
         offset = 0
@@ -182,13 +234,29 @@ def byte_ranges(path: str, boundary: Callable[[str], bool], size: int) -> Iterat
             block = stream.read(size)
             if not block:
                 return
+            if cut is not None and block.rfind(b"\n") < len(block) // 2:
+                # Inside a long line: cut it where a record starts, if one does in this block.
+                at = cut(block, len(block) * 3 // 4)
+                while at < 0 and len(block) < limit:  # records longer than a quarter of a range
+                    more = stream.read(size)
+                    if not more:
+                        break
+                    searched, block = len(block), block + more
+                    at = cut(block, searched - 8)  # a "},{" may straddle the two reads
+                if at > 0:
+                    lines = block.count(b"\n", 0, at)
+                    yield ByteRange(path, start, start + at, offset, pieces)
+                    start += at
+                    offset += lines
+                    stream.seek(start)
+                    continue
             length = len(block)
             lines = block.count(b"\n")
             at_line_start = block.endswith(b"\n")  # else the first read finishes a line
             while True:
                 raw = stream.readline(limit)
                 if not raw:
-                    yield ByteRange(path, start, start + length, offset)
+                    yield ByteRange(path, start, start + length, offset, pieces)
                     return
                 if at_line_start and boundary(raw.decode("utf-8", "replace")):
                     stream.seek(-len(raw), os.SEEK_CUR)
@@ -197,9 +265,9 @@ def byte_ranges(path: str, boundary: Callable[[str], bool], size: int) -> Iterat
                 at_line_start = raw.endswith(b"\n")
                 lines += at_line_start
                 if length > limit:
-                    yield ByteRange(path, start, None, offset)
+                    yield ByteRange(path, start, None, offset, pieces)
                     return
-            yield ByteRange(path, start, start + length, offset)
+            yield ByteRange(path, start, start + length, offset, pieces)
             start += length
             offset += lines
 
@@ -207,13 +275,14 @@ def byte_ranges(path: str, boundary: Callable[[str], bool], size: int) -> Iterat
 def range_lines(part: ByteRange) -> Iterator[str]:
     """The decoded lines of ``part``, with :class:`InputError` at a line that is not text (as
     :func:`iter_lines` reports it)."""
+    piece = LONG_LINE if part.pieces else None
     with _open(part.path) as stream:
         stream.seek(part.start)
         if part.end is None:
-            yield from _decode_lines(stream, part.path, part.offset + 1)
+            yield from _decode_lines(stream, part.path, part.offset + 1, piece)
             return
         data = stream.read(part.end - part.start)
-    yield from _decode_lines(io.BytesIO(data), part.path, part.offset + 1)
+    yield from _decode_lines(io.BytesIO(data), part.path, part.offset + 1, piece)
 
 
 class ChangedMeanwhile(Exception):

@@ -115,9 +115,11 @@ def render_chunk(
 Chunk = tuple[int, "list[str] | ByteRange", "Exception | None"]
 
 
-def file_chunks(path: str, boundary: Callable[[str], bool], size: int) -> Iterator[Chunk]:
+def file_chunks(
+    path: str, boundary: Callable[[str], bool], size: int, cut: Callable[[bytes, int], int] | None = None
+) -> Iterator[Chunk]:
     """Chunks of a regular file of about ``size`` bytes, as byte ranges for the workers to read."""
-    return ((part.offset, part, None) for part in byte_ranges(path, boundary, size))
+    return ((part.offset, part, None) for part in byte_ranges(path, boundary, size, cut))
 
 
 def chunks(lines: Iterable[str], boundary: Callable[[str], bool], size: int) -> Iterator[Chunk]:

@@ -15,7 +15,7 @@ from functools import partial
 from typing import NamedTuple
 
 from papercite.diagnostics import Diagnostics
-from papercite.files import InputError, is_regular_file
+from papercite.files import InputError, is_regular_file, whole_lines
 from papercite.model import Paper
 from papercite.parallel import CHUNK_BYTES, CHUNK_RECORDS, chunks, file_chunks, render_chunk, render_chunks
 from papercite.plugins.manager import Registry
@@ -66,14 +66,17 @@ def _inputs(
         try:
             for line in lines:
                 head.append(line)
-                if len(head) == SNIFF_LINES:
-                    break
+                if len(head) == SNIFF_LINES or not line.endswith("\n"):
+                    break  # enough to tell the format: a piece of a long line is already plenty
         except InputError as exc:
             # Keep what was read before the bad line; the error surfaces after it.
             lines = _raising(exc)
             clean = False
         reader = choose_reader(registry, path, head, fmt)
-        yield _Input(path, reader, itertools.chain(head, lines), clean and is_regular_file(path))
+        whole = itertools.chain(head, lines)
+        # A long line comes in pieces (open_lines reads them so): joined again for a reader
+        # that wants whole lines.
+        yield _Input(path, reader, whole if reader.cut else whole_lines(whole), clean and is_regular_file(path))
 
 
 def read_records(
@@ -123,7 +126,7 @@ def render_records(
             task = partial(render_chunk, reader.read, exporter.render, path, as_of, ctx.options)
             if jobs > 1 and reader.boundary is not None and _picklable(task):
                 if seekable:
-                    parts = file_chunks(path, reader.boundary, CHUNK_BYTES)  # the workers read the file
+                    parts = file_chunks(path, reader.boundary, CHUNK_BYTES, reader.cut)  # the workers read the file
                 else:
                     parts = chunks(lines, reader.boundary, CHUNK_RECORDS)
                 yield from render_chunks(parts, task, diagnostics, jobs)

@@ -200,3 +200,83 @@ def test_indented_csljson_arrays_are_read_in_workers_with_the_same_output(tmp_pa
     path.write_text(text + "\n")
     one = _one_and_in_workers(monkeypatch, tmp_path, path, False, chunk_bytes=3000)
     assert one[1].count("@misc{") == 26 and one[2].count("item skipped") == 1
+
+
+def _fixture_items():
+    import json as _json
+
+    result = CliRunner().invoke(make_cli(), ["export", str(FIXTURE), "--to", "csljson", "--as-of", "2026-11-27"])
+    return _json.loads(result.stdout)
+
+
+def test_a_minified_csljson_array_is_read_in_pieces_and_in_workers_with_the_same_output(tmp_path, monkeypatch):
+    """JSON.stringify's layout, the whole array on one line (web APIs, citation-js): read in
+    pieces (memory holds one, not the line), cut between items for the workers; a broken item
+    in the middle is reported and the items after it on the same line are still read."""
+    import json as _json
+
+    import papercite.files
+
+    items = _fixture_items()
+    text = _json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+    broken = text.index(',{"id"', len(text) // 2)
+    text = text[:broken] + ',{"id":"broken","title":,"x":{"y":1}}' + text[broken:]
+    path = tmp_path / "minified.json"
+    path.write_text(text)  # no line end at all
+    monkeypatch.setattr(papercite.files, "LONG_LINE", 700)  # pieces cut inside strings and characters
+    one = _one_and_in_workers(monkeypatch, tmp_path, path, False, chunk_bytes=3000)
+    assert one[1].count("@misc{") == 26
+    assert one[2].count("item skipped") == 1 and "minified.json:1: error: invalid JSON" in one[2]
+    lined = tmp_path / "lined.json"
+    lined.write_text(_json.dumps(items, ensure_ascii=False, indent="\t"))
+    assert run(["export", "--to", "bibtex", "-j", "1"], lined, False)[1] == one[1]
+
+
+def test_cuts_inside_a_long_line_fall_between_items_only(tmp_path):
+    """A "},{" inside a string or inside an item (a list of names) is not a place to cut."""
+    from papercite.files import byte_ranges, range_lines
+    from papercite.readers.csljson import cut_item, is_item_start
+
+    tricky = [
+        {"id": f"i{i}", "title": 'a "},{" in a title \\ and {braces}' if i % 3 == 0 else f"T{i}",
+         "author": [{"family": "A", "given": "B"}, {"family": "C", "given": "D"}]}
+        for i in range(300)
+    ]
+    import json as _json
+
+    data = _json.dumps(tricky, separators=(",", ":")).encode()
+    path = tmp_path / "tricky.json"
+    path.write_bytes(data)
+    parts = list(byte_ranges(str(path), is_item_start, 2000, cut_item))
+    assert len(parts) > 5 and all(p.offset == 0 for p in parts)
+    for part in parts[1:]:
+        assert data[part.start : part.start + 6] == b'{"id":'
+    assert "".join(s for p in parts for s in range_lines(p)) == data.decode()
+
+
+def test_pieces_are_cut_between_characters_and_keep_line_numbers(tmp_path, monkeypatch):
+    import papercite.files
+    from papercite.files import iter_lines, whole_lines
+
+    monkeypatch.setattr(papercite.files, "LONG_LINE", 5)
+    path = tmp_path / "long.txt"
+    path.write_bytes("ééééé long line\nshort\n".encode() + b"bad \xff\n")
+    pieces = []
+    with pytest.raises(papercite.files.InputError) as caught:
+        for piece in iter_lines(str(path), pieces=True):
+            pieces.append(piece)
+    assert max(len(p.encode()) for p in pieces) <= 8  # a piece, plus at most a character carried over
+    assert "".join(pieces) == "ééééé long line\nshort\n"
+    assert list(whole_lines(iter(pieces))) == ["ééééé long line\n", "short\n"]
+    assert caught.value.where.endswith("long.txt:3")  # pieces of line 1 counted as one line
+
+
+def test_a_long_line_in_a_listing_is_read_whole(tmp_path, monkeypatch):
+    """Readers without a cut get whole lines back, however long (an abstract of a megabyte)."""
+    import papercite.files
+
+    path = tmp_path / "listing.txt"
+    path.write_bytes(FIXTURE.read_bytes())
+    normal = run(["export", "--to", "bibtex", "-j", "1"], path, False)
+    monkeypatch.setattr(papercite.files, "LONG_LINE", 64)
+    assert run(["export", "--to", "bibtex", "-j", "1"], path, False) == normal

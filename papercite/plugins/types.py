@@ -120,6 +120,13 @@ class Reader:
     and messages as reading the whole input. It lets papercite read a large
     input in chunks, in several processes; ``read`` must then be picklable (a
     module-level function).
+
+    ``cut(data, pos)``, when given, finds where a record starts *inside* a line:
+    the first position at or after ``pos`` in ``data`` (bytes of one line from
+    the start of a record) where reading on gives the same records, or -1. A
+    reader with ``cut`` takes a line longer than :data:`papercite.files.LONG_LINE`
+    in pieces (every piece but the last without its line end), and papercite
+    cuts such a line (a CSL-JSON array written on one line) for its processes.
     """
 
     name: str
@@ -128,6 +135,7 @@ class Reader:
     extensions: tuple[str, ...] = ()
     sniff: Callable[[list[str]], bool] | None = None
     boundary: Callable[[str], bool] | None = None
+    cut: Callable[[bytes, int], int] | None = None
 
 
 class Rendered(NamedTuple):

@@ -356,20 +356,37 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
                     parts, size, opens, closes, next_try, counts_hold = [], 0, 0, 0, 0, True
                     return
         pos = 0
+        lines_in = "\n" in buffer  # a piece of a long line has none to count
         while True:
             skipped = _SKIP.match(buffer, pos).end()  # type: ignore[union-attr]
-            start += buffer.count("\n", pos, skipped)
+            if lines_in:
+                start += buffer.count("\n", pos, skipped)
             pos = skipped
             if pos >= len(buffer):
                 parts, size, opens, closes, next_try, counts_hold = [], 0, 0, 0, 0, True
                 return
+            fast = _next_item(buffer, pos)
+            if fast is not None:  # items one after another ("},{"): orjson, item by item
+                item, end = fast
+                paper = _item(item, Source(ctx.source, start), report)
+                if paper is not None:
+                    yield paper
+                if lines_in:
+                    start += buffer.count("\n", pos, end)
+                pos = end
+                continue
             try:
                 item, end = _DECODER.raw_decode(buffer, pos)
             except RecursionError:
                 end = _skip_object(buffer, pos)
                 report.skip(Source(ctx.source, start), "nested too deeply to read; item skipped")
             except json.JSONDecodeError as exc:
-                if exc.pos >= len(buffer.rstrip(_SEPARATORS)) and not final:
+                # Incomplete (more lines to come): the error is at the end, or, in a piece of a
+                # long line cut inside a string, no other item follows this one.
+                incomplete = exc.pos >= len(buffer.rstrip(_SEPARATORS)) or (
+                    not line_start and _item_end(buffer, pos) < 0
+                )
+                if incomplete and not final:
                     rest = buffer[pos:]  # incomplete: gather more lines
                     parts, size = [rest], len(rest)
                     opens, closes = rest.count("{"), rest.count("}")
@@ -381,6 +398,11 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
                 else:
                     where = start + buffer.count("\n", pos, exc.pos)
                     report.skip(Source(ctx.source, where), f"invalid JSON: {exc.msg}; item skipped")
+                    again = _next_start(buffer, exc.pos)
+                    if again >= 0 and "\n" not in buffer[pos:again]:
+                        # Items on one line ("},{"): the next one after the broken one is read.
+                        pos = again
+                        continue
                 parts, size, opens, closes, next_try, counts_hold = [], 0, 0, 0, 0, True
                 return  # resynchronise on the next line that starts an object
             else:
@@ -390,8 +412,13 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
             start += buffer.count("\n", pos, end)
             pos = end
 
-    for number, line in enumerate(lines, start=ctx.line_offset + 1):
-        if parts and is_item_start(line):
+    number = ctx.line_offset
+    line_start = True  # the last line ended: this one starts a line (a long line comes in pieces)
+    for line in lines:
+        number += line_start
+        at_start = line_start
+        line_start = line.endswith("\n")
+        if parts and at_start and is_item_start(line):
             # A whole item on its line, or an indented item's opening brace, starts a record
             # (parallel reading cuts the input there): what was gathered before it must be
             # complete by now, and a broken item does not swallow the next one.
@@ -401,7 +428,7 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
             if not line:
                 continue
             start = number
-            whole = line.rstrip(_SEPARATORS) if line[0] == "{" else ""
+            whole = line.rstrip(_SEPARATORS) if line[0] == "{" and line_start else ""
             if whole.endswith("}"):
                 # The usual case, an item on a line: orjson decodes it several times faster.
                 try:
@@ -419,14 +446,101 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
         size += len(line)
         opens += line.count("{")
         closes += line.count("}")
-        if not line.rstrip(_SEPARATORS).endswith("}"):
-            continue  # an object can only be complete after a closing brace
+        if line_start and not line.rstrip(_SEPARATORS).endswith("}"):
+            continue  # an object can only be complete after a closing brace (a piece is always tried)
         if (counts_hold and closes >= opens) or size >= next_try:
             yield from drain(final=False)
     if parts and "".join(parts).strip(_SEPARATORS):
         yield from drain(final=True)
     if not seen_any and ctx.line_offset == 0:
         report.warn(ctx.source, "empty input: no records")
+
+
+# Between two items of an array written on one line: "}", a comma, "{" (white space allowed).
+_ITEM_GAP = re.compile(r"\}\s*,\s*(?=\{)")
+_ITEM_GAP_BYTES = re.compile(rb"\}\s*,\s*(?=\{)")
+# The usual one, before an item whose first key is "id" (Zotero, pandoc, citation-js, papercite).
+_ITEM_OPENING = re.compile(r'\{\s*"(?:id|type)"\s*:')
+_NEXT_ITEM = re.compile(r'\}\s*,\s*(?=\{\s*"id"\s*:)')
+
+
+def _item_end(buffer: str, pos: int) -> int:
+    """Where the item starting at ``pos`` ends, if it ends at a "},{" (braces balanced since
+    ``pos``) or at the text's end; -1 if it does not (yet)."""
+    opens = closes = 0
+    last = pos
+    for gap in _ITEM_GAP.finditer(buffer, pos):  # a name list's "},{" is inside the item
+        end = gap.start() + 1
+        opens += buffer.count("{", last, end)
+        closes += buffer.count("}", last, end)
+        last = end
+        if opens == closes:
+            return end
+    end = len(buffer.rstrip(_SEPARATORS))
+    if end > last and buffer[end - 1] == "}" and opens + buffer.count("{", last, end) == closes + buffer.count(
+        "}", last, end
+    ):
+        return end
+    return -1
+
+
+def _next_item(buffer: str, pos: int) -> tuple[Any, int] | None:
+    """The item at ``pos`` when orjson reads it whole up to where its braces balance at a
+    "},{" (or the text's end), with where the next one starts; else None (the general path
+    decides)."""
+    if buffer[pos] != "{":
+        return None
+    likely = _NEXT_ITEM.search(buffer, pos)  # one search, where the next item's first key is "id"
+    if likely is not None:
+        try:
+            return orjson.loads(buffer[pos : likely.start() + 1]), likely.end()
+        except (orjson.JSONDecodeError, RecursionError):
+            pass  # that "},{" was inside this item: count braces
+    end = _item_end(buffer, pos)
+    if end < 0:
+        return None
+    try:
+        item = orjson.loads(buffer[pos:end])
+    except (orjson.JSONDecodeError, RecursionError):
+        return None
+    return item, _SKIP.match(buffer, end).end()  # type: ignore[union-attr]
+
+
+def _next_start(buffer: str, pos: int) -> int:
+    """After a broken item on a line of items: where the next item starts, the first "},{"
+    followed by an object with an ``id`` or a ``type`` first or at all (a name or a date has
+    neither), or by one that the gathered text does not hold whole yet; -1 if none."""
+    for gap in _ITEM_GAP.finditer(buffer, pos):
+        at = gap.end()
+        if _ITEM_OPENING.match(buffer, at):
+            return at
+        try:
+            item, _ = _DECODER.raw_decode(buffer, at)
+        except json.JSONDecodeError as exc:
+            if exc.pos >= len(buffer.rstrip(_SEPARATORS)):
+                return at  # not whole yet: the next piece completes it, the usual path decides
+            continue
+        except RecursionError:
+            continue
+        if isinstance(item, dict) and ("id" in item or "type" in item):
+            return at
+    return -1
+
+
+def cut_item(data: bytes, pos: int) -> int:
+    """Where an item starts in ``data`` (bytes of one line from an item's start, or from the
+    array's ``[``) at or after ``pos``: after a "},{" outside any string, told by braces and
+    quotes balanced since the start. -1 if none does (a brace in a string: the next "},{")."""
+    last = 0
+    depth = quotes = 0
+    for gap in _ITEM_GAP_BYTES.finditer(data, pos):
+        end = gap.end()  # after the comma and space: never inside an escape sequence
+        depth += data.count(b"{", last, end) - data.count(b"}", last, end)
+        quotes += data.count(b'"', last, end) - data.count(b'\\"', last, end) + data.count(b'\\\\"', last, end)
+        last = end
+        if depth == 0 and quotes % 2 == 0:
+            return end
+    return -1
 
 
 def _skip_object(text: str, pos: int) -> int:
@@ -505,4 +619,5 @@ def papercite_readers() -> Iterable[Reader]:
         extensions=(".json", ".csljson"),
         sniff=sniff_csljson,
         boundary=is_item_start,
+        cut=cut_item,
     )
