@@ -414,10 +414,37 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
 
     number = ctx.line_offset
     line_start = True  # the last line ended: this one starts a line (a long line comes in pieces)
-    for line in lines:
+    it = iter(lines)
+    pushed: list[str] = []  # lines taken ahead for an indented item that was not one, in reverse
+    while True:
+        line = pushed.pop() if pushed else next(it, None)  # type: ignore[arg-type]
+        if line is None:
+            break
         number += line_start
         at_start = line_start
         line_start = line.endswith("\n")
+        if not parts and at_start and line in _INDENTED_START and not pushed:
+            # An item over lines (Zotero's tab, pandoc's two spaces): its lines run to the "}"
+            # at its opening brace's indent; taken in one go and decoded by orjson.
+            closers = _CLOSERS[line]
+            gathered = [line]
+            for more in it:
+                gathered.append(more)
+                if more in closers:
+                    break
+            try:
+                item = orjson.loads("".join(gathered).strip(_SEPARATORS))
+            except (orjson.JSONDecodeError, RecursionError):
+                pushed = gathered[:0:-1]  # not one item: the lines go the general way
+            else:
+                seen_any = True
+                start = number
+                number += sum(g.endswith("\n") for g in gathered[:-1])
+                line_start = gathered[-1].endswith("\n")
+                paper = _item(item, Source(ctx.source, start), report)
+                if paper is not None:
+                    yield paper
+                continue
         if parts and at_start and is_item_start(line):
             # A whole item on its line, or an indented item's opening brace, starts a record
             # (parallel reading cuts the input there): what was gathered before it must be
@@ -590,6 +617,11 @@ def _item(item: Any, source: Source, report: Diagnostics) -> Paper | None:
 # the line (Better BibTeX), after a tab (Zotero) or two spaces (pandoc). Not four spaces: in a
 # two-space layout whose items start the line, that is an author's brace inside an item.
 _INDENTED_START = ("{\n", "\t{\n", "  {\n", "{\r\n", "\t{\r\n", "  {\r\n")
+# The lines that close an item opened by each of those: "}" at the same indent.
+_CLOSERS = {
+    start: frozenset(start.split("{")[0] + "}" + comma + end for comma in ("", ",") for end in ("\n", "\r\n", ""))
+    for start in _INDENTED_START
+}
 
 
 def is_item_start(line: str) -> bool:
