@@ -13,6 +13,12 @@ CSL-JSON -> BibTeX against the peers.
     python bench/export.py                  # 100,000 records
     python bench/export.py --n 20000        # a quick look
     python bench/export.py --pandoc-n 10000 # pandoc on the first 10,000 only
+    python bench/export.py --layouts        # CSL-JSON as other tools write it, and BibTeX -> CSL-JSON
+
+``--layouts`` measures CSL-JSON -> BibTeX on each layout other tools write (one item a line,
+papercite's; minified on one line, ``JSON.stringify``'s; tab-indented, Zotero's and Better
+BibTeX's; two-space-indented, pandoc's), and BibTeX -> CSL-JSON, against citation-js in the
+same run (issue 20).
 
 Each tool runs ``--repeat`` times (3) and its fastest run counts.
 """
@@ -40,8 +46,12 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--pandoc-n", type=int, help="records for pandoc (default: all)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each tool; the fastest counts")
+    parser.add_argument("--layouts", action="store_true", help="CSL-JSON layouts and BibTeX -> CSL-JSON vs citation-js")
     args = parser.parse_args()
     compile_papercite()
+    if args.layouts:
+        layouts(args.n, args.repeat)
+        return
     n = args.n
     pandoc_n = min(args.pandoc_n or n, n)
     rows: list[tuple[str, int, float, float | None, float | None]] = []
@@ -111,6 +121,61 @@ def main() -> None:
     peers = [name for name in rates if name.startswith(("citation-js", "pandoc"))]
     print()
     print("CSL-JSON -> BibTeX: " + ", ".join(f"{convert / rates[p]:.2f}x {p.split()[0]}" for p in peers))
+
+
+def _citation_js() -> Path | None:
+    peers = HERE / "peers"
+    if not (shutil.which("node") and shutil.which("npm")):
+        print("citation-js skipped: node and npm are not installed", file=sys.stderr)
+        return None
+    if not (peers / "node_modules" / "@citation-js" / "core").exists():
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=peers, check=True, capture_output=True)
+    return peers
+
+
+def layouts(n: int, repeat: int) -> None:
+    """papercite and citation-js on the CSL-JSON layouts other tools write, and on BibTeX."""
+    peers = _citation_js()
+
+    def best(command: list[str], stdout: Path | None = None) -> tuple[float, float]:
+        runs = [timed(command, stdout) for _ in range(repeat)]
+        return min(r[0] for r in runs), max(r[2] for r in runs)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        listing = work / "listing.txt"
+        with listing.open("w", encoding="utf-8") as out:
+            generate(n, 1, out)
+        lined = work / "line.json"
+        timed(["papercite", "export", str(listing), "--to", "csljson", "--as-of", "2026-11-27"], lined)
+        items = json.loads(lined.read_text(encoding="utf-8"))
+        files = {"one item a line (papercite)": lined}
+        for name, file, indent, separators in (
+            ("minified, one line (JSON.stringify, web APIs)", "min.json", None, (",", ":")),
+            ("tab-indented (Zotero, Better BibTeX)", "tab.json", "\t", None),
+            ("2-space-indented (pandoc)", "two.json", 2, None),
+        ):
+            files[name] = work / file
+            files[name].write_text(json.dumps(items, ensure_ascii=False, indent=indent, separators=separators),
+                                   encoding="utf-8")
+        del items
+        print(f"CSL-JSON -> BibTeX, {n:,} items, fastest of {repeat}")
+        print("| layout | papercite (s) | citation-js (s) | ratio | papercite peak RSS, all processes (MB) |"
+              " citation-js peak RSS (MB) |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name, path in files.items():
+            ours, our_rss = best(["papercite", "export", str(path), "--to", "bibtex"])
+            theirs, their_rss = (best(["node", str(peers / "citation-js.mjs"), str(path), str(work / "cjs.bib")])
+                                 if peers else (float("nan"), float("nan")))
+            print(f"| {name} | {ours:.2f} | {theirs:.2f} | {theirs / ours:.2f}x | {our_rss:.0f} | {their_rss:.0f} |")
+        bib = work / "records.bib"
+        timed(["papercite", "export", str(listing), "--to", "bibtex", "--as-of", "2026-11-27"], bib)
+        ours, our_rss = best(["papercite", "export", str(bib), "--to", "csljson"])
+        theirs, their_rss = (best(["node", str(peers / "citation-js-bib.mjs"), str(bib), str(work / "cjs.json")])
+                             if peers else (float("nan"), float("nan")))
+        print()
+        print(f"BibTeX -> CSL-JSON, {n:,} entries: papercite {ours:.2f} s ({our_rss:.0f} MB), citation-js "
+              f"{theirs:.2f} s ({their_rss:.0f} MB): {theirs / ours:.2f}x")
 
 
 if __name__ == "__main__":
