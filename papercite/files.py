@@ -253,14 +253,21 @@ def byte_ranges(
             length = len(block)
             lines = block.count(b"\n")
             at_line_start = block.endswith(b"\n")  # else the first read finishes a line
+            # The first range holds a record, not only what comes before the first (a comment
+            # longer than a range): its end must be a second place a record starts.
+            need_record = start == 0 and not any(
+                boundary(line) for line in block[: block.rfind(b"\n") + 1].decode("utf-8", "replace").splitlines(True)
+            )
             while True:
                 raw = stream.readline(limit)
                 if not raw:
                     yield ByteRange(path, start, start + length, offset, pieces)
                     return
                 if at_line_start and boundary(raw.decode("utf-8", "replace")):
-                    stream.seek(-len(raw), os.SEEK_CUR)
-                    break
+                    if not need_record:
+                        stream.seek(-len(raw), os.SEEK_CUR)
+                        break
+                    need_record = False
                 length += len(raw)
                 at_line_start = raw.endswith(b"\n")
                 lines += at_line_start

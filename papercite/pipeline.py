@@ -124,7 +124,7 @@ def render_records(
     for path, reader, lines, seekable in _inputs(inputs, open_lines, registry, fmt):
         try:
             task = partial(render_chunk, reader.read, exporter.render, path, as_of, ctx.options)
-            if jobs > 1 and reader.boundary is not None and _picklable(task):
+            if jobs > 1 and reader.boundary is not None and _picklable(task) and _apart(reader, path, seekable):
                 if seekable:
                     parts = file_chunks(path, reader.boundary, CHUNK_BYTES, reader.cut)  # the workers read the file
                 else:
@@ -137,6 +137,13 @@ def render_records(
                         yield rendered
         except InputError as exc:
             diagnostics.fail(exc.where, exc.message)
+
+
+def _apart(reader: Reader, path: str, seekable: bool) -> bool:
+    """May the input's records be read apart, in chunks (see ``Reader.together``)?"""
+    if reader.together is None:
+        return True
+    return seekable and not reader.together(path)
 
 
 def _picklable(task: Callable[..., object]) -> bool:

@@ -280,3 +280,75 @@ def test_a_long_line_in_a_listing_is_read_whole(tmp_path, monkeypatch):
     normal = run(["export", "--to", "bibtex", "-j", "1"], path, False)
     monkeypatch.setattr(papercite.files, "LONG_LINE", 64)
     assert run(["export", "--to", "bibtex", "-j", "1"], path, False) == normal
+
+
+def _fixture_bib(tmp_path):
+    """The fixture as BibTeX, with damage: an entry that cannot be parsed, one without a title."""
+    result = CliRunner().invoke(make_cli(), ["export", str(FIXTURE), "--to", "bibtex", "--as-of", "2026-11-27"])
+    entries = result.stdout.split("\n@")
+    entries[8] += "\n@article{broken, title = {Unclosed\n"
+    entries[15] += "\n@misc{untitled, year = {2024}, note = {no title here}}\n"
+    return "\n@".join(entries)
+
+
+def test_bibtex_is_read_in_workers_with_the_same_output_and_messages(tmp_path, monkeypatch):
+    path = tmp_path / "library.bib"
+    path.write_text(_fixture_bib(tmp_path))
+    one = _one_and_in_workers(monkeypatch, tmp_path, path, False, chunk_bytes=2500)
+    assert one[1].count('"id"') == 0 and one[1].count("@misc{") >= 26
+    assert "cannot parse this entry" in one[2] or "skipped" in one[2]
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        ('@string{glm = "General Language Model"}\n', "macros"),
+        ("@inproceedings{child, title = {A Part}, crossref = {liu2023agentbench}}\n", "crossref"),
+        ("@misc{liu2023agentbench, title = {Again}}\n", "a key used twice"),
+        ("@misc{, title = {No Key}}\n", "an empty key"),
+    ],
+)
+def test_bibtex_whose_entries_depend_on_each_other_is_read_in_one_process(tmp_path, monkeypatch, extra, why):
+    from papercite.readers.bibtex import entries_together
+
+    path = tmp_path / "library.bib"
+    path.write_text(_fixture_bib(tmp_path) + "\n" + extra)
+    assert entries_together(str(path)), why
+    one = run(["export", "--to", "csljson", "-j", "1"], path)
+    monkeypatch.setattr(papercite.pipeline, "CHUNK_BYTES", 2500)
+    log = tmp_path / "pids"
+    monkeypatch.setattr(papercite.pipeline, "render_chunk", partial(_spy_render_chunk, str(log)))
+    assert run(["export", "--to", "csljson", "-j", "2"], path) == one
+    assert not log.exists()  # never cut
+
+
+def test_bibtex_that_is_not_utf8_is_read_in_one_process(tmp_path):
+    from papercite.readers.bibtex import entries_together
+
+    path = tmp_path / "latin1.bib"
+    path.write_bytes("@article{a, title = {Caf\u00e9}}\n".encode("latin-1"))
+    assert entries_together(str(path))
+    path.write_bytes("@article{a, title = {Caf\u00e9}}\n@article{b, title = {Th\u00e9}}\n".encode())
+    assert not entries_together(str(path))
+    path.write_bytes(b"% only a comment\n@comment{nothing}\n")
+    assert entries_together(str(path))  # no entry: read whole, it gets its warning
+
+
+REAL_BIB = Path(os.environ.get("PAPERCITE_REAL_WORLD") or Path(__file__).resolve().parents[2] / "shared" / "real-world") / "files" / "bib"
+
+
+def test_real_bibliographies_give_the_same_output_in_workers(tmp_path, monkeypatch):
+    """Every real .bib (Zotero, Better BibTeX, JabRef, Mendeley, the databases): -j 2 in small
+    chunks gives what -j 1 gives, whether it is cut or read whole."""
+    files = sorted(REAL_BIB.glob("*.bib"))
+    if not files:
+        if os.environ.get("PAPERCITE_REQUIRE_CONSUMERS"):
+            pytest.fail(f"{REAL_BIB} is missing (shared/ is laid beside the checkout)")
+        pytest.skip(f"{REAL_BIB} is missing (shared/ is laid beside the checkout)")
+    ones = {f: run(["export", "--to", "csljson", "-j", "1"], f) for f in files}
+    monkeypatch.setattr(papercite.pipeline, "CHUNK_BYTES", 4000)
+    log = tmp_path / "pids"
+    monkeypatch.setattr(papercite.pipeline, "render_chunk", partial(_spy_render_chunk, str(log)))
+    for f in files:
+        assert run(["export", "--to", "csljson", "-j", "2"], f) == ones[f], f.name
+    assert log.exists()  # some were cut

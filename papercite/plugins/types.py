@@ -127,6 +127,11 @@ class Reader:
     reader with ``cut`` takes a line longer than :data:`papercite.files.LONG_LINE`
     in pieces (every piece but the last without its line end), and papercite
     cuts such a line (a CSL-JSON array written on one line) for its processes.
+
+    ``together(path)``, when given, is asked before a regular file is read in
+    chunks: True when its records depend on each other across the file (BibTeX's
+    ``@string`` macros, ``crossref`` parents, a key used twice), and the file is
+    then read in one process. Input that is not a regular file is then never cut.
     """
 
     name: str
@@ -136,6 +141,7 @@ class Reader:
     sniff: Callable[[list[str]], bool] | None = None
     boundary: Callable[[str], bool] | None = None
     cut: Callable[[bytes, int], int] | None = None
+    together: Callable[[str], bool] | None = None
 
 
 class Rendered(NamedTuple):

@@ -495,6 +495,56 @@ def sniff_bibtex(first_lines: list[str]) -> bool:
     return any(re.match(r"\s*@\w+\s*[{(]", line) for line in first_lines)
 
 
+_ENTRY_LINE = re.compile(r"[ \t]*@[ \t]*(?!(?:comment|preamble|string)\b)\w+[ \t]*[{(]", re.IGNORECASE)
+
+
+def is_entry_line(line: str) -> bool:
+    """Where a chunk of a .bib may start: a line that opens an entry (``@article{``), not a
+    ``@comment`` (JabRef's groups at the end go with the entries before them)."""
+    return _ENTRY_LINE.match(line) is not None
+
+
+# What makes entries depend on each other across a file, looked for in its bytes: an opening
+# ``@type{key`` (for keys used twice or left empty), ``@string``, ``crossref``/``xdata``.
+_HEADER = re.compile(rb"(?<![\w@])@[ \t]*(\w+)[ \t]*[{(][ \t\r\n]*([^,\s]*)")
+_SHARED = re.compile(rb"(?i)\b(?:crossref|xdata)\s*=")
+_LOCAL_BLOCKS = frozenset([b"comment", b"preamble"])
+_SHARING_BLOCKS = frozenset([b"string", b"set", b"xdata"])
+
+
+def entries_together(path: str) -> bool:
+    """Must this .bib be read in one process? Yes when an entry needs another (``@string``
+    macros, ``crossref``/``xdata`` parents, ``@set``), when a key is used twice or left empty
+    (the warning names the first use), when it is not UTF-8 (read in the encoding found), or
+    when it holds no entry. One pass over the bytes at C speed; keys kept, not entries."""
+    keys: set[bytes] = set()
+    rest = b""
+    try:
+        with open(path, "rb") as stream:
+            while True:
+                block = stream.read(1 << 23)
+                data = rest + block
+                if block:
+                    cut = data.rfind(b"\n") + 1
+                    data, rest = data[:cut], data[cut:]
+                if b"\0" in data or _SHARED.search(data):
+                    return True
+                data.decode("utf-8")
+                for header in _HEADER.finditer(data):
+                    kind = header.group(1).lower()
+                    if kind in _LOCAL_BLOCKS:
+                        continue
+                    key = header.group(2).lower()
+                    if kind in _SHARING_BLOCKS or not key or key in keys:
+                        return True
+                    keys.add(key)
+                if not block:
+                    break
+    except (OSError, UnicodeDecodeError):
+        return True
+    return not keys
+
+
 @hookimpl
 def papercite_readers() -> Iterable[Reader]:
     yield Reader(
@@ -503,9 +553,13 @@ def papercite_readers() -> Iterable[Reader]:
         description="BibTeX (.bib), LaTeX decoded, @string and month macros resolved",
         extensions=(".bib", ".bibtex"),
         sniff=sniff_bibtex,
+        boundary=is_entry_line,
+        together=entries_together,
     )
     yield Reader(
         name="biblatex",
         read=read_bibtex,
         description="BibLaTeX (.bib): the BibTeX reader, which also knows date, eprinttype, eprintclass",
+        boundary=is_entry_line,
+        together=entries_together,
     )
