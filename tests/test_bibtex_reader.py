@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
+
 from papercite.diagnostics import Diagnostics
 from papercite.model import Group, Person
 from papercite.plugins import ReadContext
@@ -88,3 +90,23 @@ def test_reading_streams_in_chunks_and_macros_carry_over(monkeypatch):
     assert [str(d) for d in diagnostics.items] == [
         "refs.bib:37: error: cannot parse this entry: syntax error (unbalanced braces or a missing comma?); skipped"
     ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Liu, Xiao", "De Brabandere, Bert", "Zhang,  Hanchen  Ming", "Du, Z.", "van der Berg, Vincent",
+     "Liu, Xiao, Jr.", "{Team GLM}", "M{\\\"u}ller, J{\\\"u}rgen", "'t Hooft, Gerard", "Xiao Liu", "others"],
+)
+def test_the_fast_name_split_agrees_with_bibtexparser(name):
+    """``Family, Given`` is split without bibtexparser; whatever it takes is split exactly as
+    bibtexparser would, and anything else (particles, braces, suffixes) is left to it."""
+    from papercite.model import Person
+    from papercite.readers.bibtex import _name_parts, _plain, _simple_name
+
+    fast = _simple_name(name)
+    if fast is None:
+        assert "," not in name or "{" in name or name.count(",") > 1 or not name.split(",")[0].strip()[0].isupper()
+        return
+    parts = _name_parts(name)
+    assert fast == Person(_plain(" ".join(parts.first)), _plain(" ".join(parts.last)),
+                          particle=_plain(" ".join(parts.von)), suffix=_plain(" ".join(parts.jr)))
