@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from papercite import arxiv
 from papercite.latex import latex_to_text
 from papercite.model import Paper
 from papercite.plugins.types import ExportContext, Exporter
+from papercite.readers.bibtex import arxiv_id_of
 
 
 def normalise_title(title: str) -> str:
@@ -60,19 +60,9 @@ def scan_bib(text: str) -> ExistingBib:
         doi = re.sub(r"^https?://(dx\.)?doi\.org/", "", doi)
         if doi:
             found.dois.add(doi)
-            arxiv_id = arxiv.id_from_doi(doi)
-            if arxiv_id:
-                found.arxiv_ids.add(arxiv_id.lower())
-        for name in ("eprint", "arxivid", "arxiv"):
-            if values.get(name):
-                arxiv_id = arxiv.id_in(values[name])
-                if arxiv_id:
-                    found.arxiv_ids.add(arxiv_id.lower())
-        for name in ("url", "journal", "note", "howpublished"):
-            if "arxiv" in values.get(name, "").lower():
-                arxiv_id = arxiv.id_in(values[name])
-                if arxiv_id:
-                    found.arxiv_ids.add(arxiv_id.lower())
+        arxiv_id = arxiv_id_of(values)  # the BibTeX reader's rule: BibLaTeX's journaltitle too
+        if arxiv_id:
+            found.arxiv_ids.add(arxiv_id.lower())
         if values.get("title"):
             found.titles.add(normalise_title(values["title"]))
     # Keys of blocks bibtexparser could not parse still count as taken.

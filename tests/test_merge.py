@@ -102,3 +102,32 @@ def test_merge_matches_by_arxiv_id_and_doi(tmp_path):
     assert found.arxiv_ids == {"2308.03688", "2210.02414"}
     assert found.dois == {"10.48550/arxiv.2210.02414"}
     assert found.keys == {"x", "y"}
+
+
+def test_merge_knows_a_biblatex_entry_by_the_arxiv_id_in_its_journaltitle(tmp_path):
+    """BibLaTeX writes the preprint's venue as ``journaltitle``: the entry is the same paper
+    however its title is worded, so merging adds no second one (the reader's arXiv rule)."""
+    bib = tmp_path / "refs.bib"
+    existing = (
+        "@article{mine, title = {Agents, Benchmarked (my wording)}, journaltitle = {arXiv preprint arXiv:2308.03688},"
+        " date = {2023-08-07}}\n"
+    )
+    bib.write_text(existing)
+    new = tmp_path / "new.bib"
+    new.write_text(
+        "@misc{liu2023agentbench, title = {AgentBench: Evaluating LLMs as Agents}, author = {Liu, Xiao},"
+        " eprint = {2308.03688}, archivePrefix = {arXiv}, year = {2023}}\n"
+    )
+    result = CliRunner().invoke(make_cli(), ["export", str(new), "--to", "biblatex", "--merge", str(bib)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "0 added, 1 already there" in result.stderr
+    assert bib.read_text() == existing
+
+
+def test_the_bibtex_reader_reads_mendeleys_arxivid():
+    from papercite.readers.bibtex import arxiv_id_of
+
+    assert arxiv_id_of({"arxivid": "2210.02414"}) == "2210.02414"
+    assert arxiv_id_of({"journaltitle": "arXiv preprint arXiv:2308.03688"}) == "2308.03688"
+    assert arxiv_id_of({"journal": "Journal of 2308.03688 Things"}) is None  # a number is not an id

@@ -169,10 +169,18 @@ def _date(fields: dict[str, str]) -> tuple[_dt.date | None, DatePrecision, str |
     return date, precision, None
 
 
-def _arxiv_id(fields: dict[str, str]) -> str | None:
+def arxiv_id_of(fields: dict[str, str]) -> str | None:
+    """The arXiv identifier a BibTeX entry's fields (names lower-cased) give, wherever the
+    tools that write .bib files put it: ``eprint`` (with an arXiv or no prefix), Mendeley's
+    ``arxivId`` or an ``arxiv`` field, an arXiv DOI or URL, or ``journal``/``journaltitle``/
+    ``note``/``howpublished`` saying ``arXiv:ID``. The one rule for reading and for merging."""
     prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
     if fields.get("eprint") and (prefix in ("arxiv", "") or "arxiv" in prefix):
         found = arxiv.id_in(fields["eprint"])
+        if found:
+            return found
+    for name in ("arxivid", "arxiv"):
+        found = arxiv.id_in(fields.get(name, ""))
         if found:
             return found
     found = arxiv_id_from({"DOI": fields.get("doi", ""), "URL": fields.get("url", "")})
@@ -209,7 +217,7 @@ def entry_to_paper(entry, source: Source, inherited: dict[str, str] | None = Non
     title = fields.get("title", "").strip()
     authors, et_al = _authors(fields.get("author", ""))
     date, precision, edtf = _date(fields)
-    arxiv_id = _arxiv_id(fields)
+    arxiv_id = arxiv_id_of(fields)
     doi = clean_doi(fields.get("doi"))
     url = clean_url(fields["url"]) if fields.get("url", "").strip() else None
     # URLs as the text shows them (\_ is _, \url{} unwrapped).
