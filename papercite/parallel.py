@@ -90,10 +90,12 @@ def render_chunk(
     offset: int,
     lines: list[str] | ByteRange,
     truncated: bool = False,
+    prelude: str = "",
 ) -> ChunkResult:
-    """Read and render one chunk (in a worker): its lines, or the part of the file to read."""
+    """Read and render one chunk (in a worker): its lines, or the part of the file to read;
+    ``prelude`` is what a chunk after the first reads first (see ``Reader.together``)."""
     diagnostics = Diagnostics()
-    read_ctx = ReadContext(source, diagnostics, as_of, line_offset=offset)
+    read_ctx = ReadContext(source, diagnostics, as_of, line_offset=offset, prelude=prelude if offset else "")
     export_ctx = ExportContext(diagnostics, options)
     texts: list[str] = []
     keys: list[str | None] = []

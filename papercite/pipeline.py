@@ -17,7 +17,15 @@ from typing import NamedTuple
 from papercite.diagnostics import Diagnostics
 from papercite.files import InputError, is_regular_file, whole_lines
 from papercite.model import Paper
-from papercite.parallel import CHUNK_BYTES, CHUNK_RECORDS, chunks, file_chunks, render_chunk, render_chunks
+from papercite.parallel import (
+    CHUNK_BYTES,
+    CHUNK_RECORDS,
+    ChunkResult,
+    chunks,
+    file_chunks,
+    render_chunk,
+    render_chunks,
+)
 from papercite.plugins.manager import Registry
 from papercite.plugins.types import ExportContext, Exporter, ReadContext, Reader, Rendered
 
@@ -124,7 +132,10 @@ def render_records(
     for path, reader, lines, seekable in _inputs(inputs, open_lines, registry, fmt):
         try:
             task = partial(render_chunk, reader.read, exporter.render, path, as_of, ctx.options)
-            if jobs > 1 and reader.boundary is not None and _picklable(task) and _apart(reader, path, seekable):
+            apart = jobs > 1 and reader.boundary is not None and _picklable(task) and _apart(reader, path, seekable)
+            if apart:
+                if isinstance(apart, str):
+                    task = partial(_with_prelude, task, apart)
                 if seekable:
                     parts = file_chunks(path, reader.boundary, CHUNK_BYTES, reader.cut)  # the workers read the file
                 else:
@@ -139,11 +150,21 @@ def render_records(
             diagnostics.fail(exc.where, exc.message)
 
 
-def _apart(reader: Reader, path: str, seekable: bool) -> bool:
-    """May the input's records be read apart, in chunks (see ``Reader.together``)?"""
+def _apart(reader: Reader, path: str, seekable: bool) -> bool | str:
+    """May the input's records be read apart, in chunks (see ``Reader.together``)? A text:
+    yes, each chunk after reading it first."""
     if reader.together is None:
         return True
-    return seekable and not reader.together(path)
+    if not seekable:
+        return False
+    together = reader.together(path)
+    return together if isinstance(together, str) else not together
+
+
+def _with_prelude(
+    task: Callable[..., ChunkResult], prelude: str, offset: int, lines: object, truncated: bool
+) -> ChunkResult:
+    return task(offset, lines, truncated, prelude)
 
 
 def _picklable(task: Callable[..., object]) -> bool:

@@ -302,7 +302,7 @@ def test_bibtex_is_read_in_workers_with_the_same_output_and_messages(tmp_path, m
 @pytest.mark.parametrize(
     ("extra", "why"),
     [
-        ('@string{glm = "General Language Model"}\n', "macros"),
+        ('@string{glm = "General Language Model"}\n', "a macro defined between entries"),
         ("@inproceedings{child, title = {A Part}, crossref = {liu2023agentbench}}\n", "crossref"),
         ("@misc{liu2023agentbench, title = {Again}}\n", "a key used twice"),
         ("@misc{, title = {No Key}}\n", "an empty key"),
@@ -352,3 +352,17 @@ def test_real_bibliographies_give_the_same_output_in_workers(tmp_path, monkeypat
     for f in files:
         assert run(["export", "--to", "csljson", "-j", "2"], f) == ones[f], f.name
     assert log.exists()  # some were cut
+
+
+def test_bibtex_macros_at_the_top_are_handed_to_every_chunk(tmp_path, monkeypatch):
+    """DBLP's and JabRef's layout: @string definitions first; every chunk reads them first,
+    so an entry far down resolves its macro in a worker as in one process."""
+    from papercite.readers.bibtex import entries_together
+
+    path = tmp_path / "library.bib"
+    macros = '@string{neurips = "Advances in Neural Information Processing Systems"}\n@string{ai = "AI"}\n\n'
+    body = _fixture_bib(tmp_path).replace("howpublished = {arXiv preprint}", "booktitle = neurips # { } # ai")
+    path.write_text(macros + body)
+    assert entries_together(str(path)) == macros
+    one = _one_and_in_workers(monkeypatch, tmp_path, path, False, chunk_bytes=2500)
+    assert one[1].count("Advances in Neural Information Processing Systems AI") >= 26

@@ -33,6 +33,7 @@ class ReadContext:
     diagnostics: Diagnostics
     as_of: _dt.date = field(default_factory=_dt.date.today)
     line_offset: int = 0  # lines before the first one given (when reading a chunk of a file)
+    prelude: str = ""  # for a chunk: what it needs from before it (see ``Reader.together``)
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,10 @@ class Reader:
 
     ``together(path)``, when given, is asked before a regular file is read in
     chunks: True when its records depend on each other across the file (BibTeX's
-    ``@string`` macros, ``crossref`` parents, a key used twice), and the file is
-    then read in one process. Input that is not a regular file is then never cut.
+    ``crossref`` parents, a key used twice), and the file is then read in one
+    process; False when they do not; or a text every chunk but the first reads
+    first, as :attr:`ReadContext.prelude` (BibTeX's ``@string`` definitions at
+    the top). Input that is not a regular file is then never cut.
     """
 
     name: str
@@ -141,7 +144,7 @@ class Reader:
     sniff: Callable[[list[str]], bool] | None = None
     boundary: Callable[[str], bool] | None = None
     cut: Callable[[bytes, int], int] | None = None
-    together: Callable[[str], bool] | None = None
+    together: Callable[[str], bool | str] | None = None
 
 
 class Rendered(NamedTuple):

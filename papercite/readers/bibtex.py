@@ -404,6 +404,8 @@ def read_bibtex(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
     stack = [_macro_resolver(), RemoveEnclosingMiddleware(allow_inplace_modification=True)]
     any_text = any_block = False
     refs = _References(report)
+    if ctx.prelude:  # a chunk's macros, defined at the top of the file (read there, reported there)
+        bibtexparser.parse_string(ctx.prelude, parse_stack=stack)
     for start, text in _block_chunks(lines):
         any_text = any_text or bool(text.strip())
         library = bibtexparser.parse_string(text, parse_stack=stack)
@@ -539,13 +541,20 @@ _LOCAL_BLOCKS = frozenset([b"comment", b"preamble"])
 _SHARING_BLOCKS = frozenset([b"string", b"set", b"xdata"])
 
 
-def entries_together(path: str) -> bool:
-    """Must this .bib be read in one process? Yes when an entry needs another (``@string``
-    macros, ``crossref``/``xdata`` parents, ``@set``), when a key is used twice or left empty
-    (the warning names the first use), when it is not UTF-8 (read in the encoding found), or
-    when it holds no entry. One pass over the bytes at C speed; keys kept, not entries."""
+MAX_PRELUDE = 1 << 16  # bytes of @string definitions every chunk parses again: a few hundred macros
+
+
+def entries_together(path: str) -> bool | str:
+    """Must this .bib be read in one process? Yes when an entry needs another (``crossref``/
+    ``xdata`` parents, ``@set``, a macro defined between entries), when a key is used twice or
+    left empty (the warning names the first use), when it is not UTF-8 (read in the encoding
+    found), or when it holds no entry. ``@string`` definitions before the first entry (as DBLP
+    and JabRef write them) are the text every chunk reads first, if short. One pass over the
+    bytes at C speed; keys kept, not entries."""
     keys: set[bytes] = set()
     rest = b""
+    read = 0  # bytes before ``data``
+    macros_end = -1  # where the last @string before the first entry ends, if any
     try:
         with open(path, "rb") as stream:
             while True:
@@ -562,15 +571,26 @@ def entries_together(path: str) -> bool:
                     kind = header.group(1).lower()
                     if kind in _LOCAL_BLOCKS:
                         continue
+                    if kind == b"string" and not keys:
+                        macros_end = read + header.end()
+                        continue
                     key = header.group(2).lower()
                     if kind in _SHARING_BLOCKS or not key or key in keys:
                         return True
+                    if not keys and macros_end >= 0:
+                        macros_end = read + header.start()  # the macros end where the first entry starts
                     keys.add(key)
+                read += len(data)
                 if not block:
                     break
+            if macros_end < 0 or not keys:
+                return not keys
+            if macros_end > MAX_PRELUDE:
+                return True
+            stream.seek(0)
+            return stream.read(macros_end).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return True
-    return not keys
 
 
 @hookimpl
