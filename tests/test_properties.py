@@ -129,3 +129,51 @@ def test_case_protection_judges_every_word_by_the_full_rule(text: str) -> None:
     full rule would, applied to every word."""
     full = " ".join(_brace_core(w) if w and _needs_protection(w) else w for w in text.split(" "))
     assert _protect_words(text) == full
+
+
+_NASTY = st.lists(
+    st.sampled_from([*'ab {}[],:"\\é\u2028', "},{", '"},{"id":', '\\"', "\\\\"]), max_size=12
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    titles=st.lists(_NASTY, min_size=1, max_size=25),
+    layout=st.sampled_from(["minified", "tab", "two", "line"]),
+    piece=st.integers(min_value=4, max_value=300),
+    size=st.integers(min_value=40, max_value=2000),
+)
+def test_csljson_read_in_parts_is_read_as_a_whole(tmp_path, monkeypatch, titles, layout, piece, size):
+    """Whatever the layout and the strings (braces, quotes, "},{" and escapes in titles), reading
+    the file cut into parts for workers (in pieces of any size) gives the items of reading it
+    whole, which are those json.loads finds."""
+    import json
+
+    import papercite.files
+    from papercite.diagnostics import Diagnostics
+    from papercite.files import byte_ranges, iter_lines, range_lines
+    from papercite.plugins import ReadContext
+    from papercite.readers.csljson import cut_item, is_item_start, read_csljson
+
+    items = [{"id": f"i{n}", "type": "article", "title": title or "x",
+              "author": [{"family": "A", "given": "B"}, {"family": "C", "given": title[:5] or "D"}]}
+             for n, title in enumerate(titles)]
+    indent = {"minified": None, "tab": "\t", "two": 2, "line": None}[layout]
+    separators = (",", ":") if layout == "minified" else None
+    text = json.dumps(items, ensure_ascii=False, indent=indent, separators=separators)
+    if layout == "line":
+        text = "[\n" + ",\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n]\n"
+    path = tmp_path / f"{layout}.json"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(papercite.files, "LONG_LINE", piece)
+
+    def read(lines, offset=0):
+        diagnostics = Diagnostics()
+        ctx = ReadContext(str(path), diagnostics, line_offset=offset)
+        return [(p.key, p.title) for p in read_csljson(lines, ctx)], [str(d) for d in diagnostics.items]
+
+    whole = read(iter_lines(str(path), pieces=True))
+    parts = [read(range_lines(part), part.offset) for part in byte_ranges(str(path), is_item_start, size, cut_item)]
+    assert [r for records, _ in parts for r in records] == whole[0]
+    assert [m for _, messages in parts for m in messages] == whole[1]
+    assert [key for key, _ in whole[0]] == [i["id"] for i in items]

@@ -383,9 +383,8 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
             except json.JSONDecodeError as exc:
                 # Incomplete (more lines to come): the error is at the end, or, in a piece of a
                 # long line cut inside a string, no other item follows this one.
-                incomplete = exc.pos >= len(buffer.rstrip(_SEPARATORS)) or (
-                    not line_start and _item_end(buffer, pos) < 0
-                )
+                again = _next_start(buffer, exc.pos) if not line_start or final else -1
+                incomplete = exc.pos >= len(buffer.rstrip(_SEPARATORS)) or (not line_start and again < 0)
                 if incomplete and not final:
                     rest = buffer[pos:]  # incomplete: gather more lines
                     parts, size = [rest], len(rest)
@@ -398,7 +397,8 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
                 else:
                     where = start + buffer.count("\n", pos, exc.pos)
                     report.skip(Source(ctx.source, where), f"invalid JSON: {exc.msg}; item skipped")
-                    again = _next_start(buffer, exc.pos)
+                    if again < 0:
+                        again = _next_start(buffer, exc.pos)
                     if again >= 0 and "\n" not in buffer[pos:again]:
                         # Items on one line ("},{"): the next one after the broken one is read.
                         pos = again
@@ -488,6 +488,7 @@ _ITEM_GAP = re.compile(r"\}\s*,\s*(?=\{)")
 _ITEM_GAP_BYTES = re.compile(rb"\}\s*,\s*(?=\{)")
 # The usual one, before an item whose first key is "id" (Zotero, pandoc, citation-js, papercite).
 _ITEM_OPENING = re.compile(r'\{\s*"(?:id|type)"\s*:')
+_ITEM_OPENING_BYTES = re.compile(rb'\{\s*"(?:id|type)"\s*:')
 _NEXT_ITEM = re.compile(r'\}\s*,\s*(?=\{\s*"id"\s*:)')
 
 
@@ -534,20 +535,16 @@ def _next_item(buffer: str, pos: int) -> tuple[Any, int] | None:
 
 
 def _next_start(buffer: str, pos: int) -> int:
-    """After a broken item on a line of items: where the next item starts, the first "},{"
-    followed by an object with an ``id`` or a ``type`` first or at all (a name or a date has
-    neither), or by one that the gathered text does not hold whole yet; -1 if none."""
+    """Where the next item surely starts after ``pos`` on a line of items: after a "},{" that
+    an ``id`` or a ``type`` follows first, or that an object with one of them follows whole
+    (a name or a date has neither); -1 if none does (yet)."""
     for gap in _ITEM_GAP.finditer(buffer, pos):
         at = gap.end()
         if _ITEM_OPENING.match(buffer, at):
             return at
         try:
             item, _ = _DECODER.raw_decode(buffer, at)
-        except json.JSONDecodeError as exc:
-            if exc.pos >= len(buffer.rstrip(_SEPARATORS)):
-                return at  # not whole yet: the next piece completes it, the usual path decides
-            continue
-        except RecursionError:
+        except (json.JSONDecodeError, RecursionError):
             continue
         if isinstance(item, dict) and ("id" in item or "type" in item):
             return at
@@ -556,11 +553,14 @@ def _next_start(buffer: str, pos: int) -> int:
 
 def cut_item(data: bytes, pos: int) -> int:
     """Where an item starts in ``data`` (bytes of one line from an item's start, or from the
-    array's ``[``) at or after ``pos``: after a "},{" outside any string, told by braces and
-    quotes balanced since the start. -1 if none does (a brace in a string: the next "},{")."""
+    array's ``[``) at or after ``pos``: after a "},{" outside any string (quotes balanced since
+    the start), outside any item (braces balanced), before an ``id`` or ``type`` key (so not
+    between two names of a list, whatever braces the strings hold). -1 if none does."""
     last = 0
     depth = quotes = 0
     for gap in _ITEM_GAP_BYTES.finditer(data, pos):
+        if not _ITEM_OPENING_BYTES.match(data, gap.end()):
+            continue
         end = gap.end()  # after the comma and space: never inside an escape sequence
         depth += data.count(b"{", last, end) - data.count(b"}", last, end)
         quotes += data.count(b'"', last, end) - data.count(b'\\"', last, end) + data.count(b'\\\\"', last, end)
