@@ -366,3 +366,30 @@ def test_bibtex_macros_at_the_top_are_handed_to_every_chunk(tmp_path, monkeypatc
     assert entries_together(str(path)) == macros
     one = _one_and_in_workers(monkeypatch, tmp_path, path, False, chunk_bytes=2500)
     assert one[1].count("Advances in Neural Information Processing Systems AI") >= 26
+
+
+def test_every_csljson_layout_gives_the_same_bibtex_for_any_jobs(tmp_path, monkeypatch):
+    """Issue 20: papercite's, JSON.stringify's, Zotero's and pandoc's layouts of one library give
+    byte-identical BibTeX and messages with -j 1, 2 and 3, cut into many small parts."""
+    import json as _json
+
+    import papercite.files
+
+    items = _fixture_items()
+    texts = {
+        "line": "[\n" + ",\n".join(_json.dumps(i, ensure_ascii=False) for i in items) + "\n]\n",
+        "minified": _json.dumps(items, ensure_ascii=False, separators=(",", ":")),
+        "tab": _json.dumps(items, ensure_ascii=False, indent="\t") + "\n",
+        "two": _json.dumps(items, ensure_ascii=False, indent=2) + "\n",
+    }
+    monkeypatch.setattr(papercite.pipeline, "CHUNK_BYTES", 1500)
+    monkeypatch.setattr(papercite.files, "LONG_LINE", 900)
+    outputs = set()
+    for name, text in texts.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(text)
+        for jobs in ("1", "2", "3"):
+            code, out, err = run(["export", "--to", "bibtex", "-j", jobs], path)
+            assert code == 0
+            outputs.add((out, err.replace(str(path), "FILE")))
+    assert len(outputs) == 1
