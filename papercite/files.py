@@ -166,7 +166,7 @@ def _decode_lines(stream: BinaryIO, name: str, first: int = 1, piece: int | None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            if ended or exc.reason != "unexpected end of data" or exc.start < len(raw) - 3:
+            if piece is None or ended or exc.reason != "unexpected end of data" or exc.start < len(raw) - 3:
                 raise NotUtf8(
                     f"{name}:{number}", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})", raw
                 ) from None

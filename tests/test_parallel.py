@@ -393,3 +393,21 @@ def test_every_csljson_layout_gives_the_same_bibtex_for_any_jobs(tmp_path, monke
             assert code == 0
             outputs.add((out, err.replace(str(path), "FILE")))
     assert len(outputs) == 1
+
+
+def test_a_latin1_bib_ending_without_a_line_end_is_read_whole(tmp_path):
+    """A last line cut short by a Latin-1 letter (a UTF-8 lead byte at the very end) is read in
+    the encoding found, not split as if it were a piece of a long line."""
+    import json as _json
+
+    path = tmp_path / "latin1.bib"
+    text = "@article{a, title = {Caf\u00e9}}\n@misc{b, title = {Th\u00e9}, note = {Caf\u00e9}}"
+    path.write_bytes(text.encode("latin-1"))
+    code, out, err = run(["export", "--to", "csljson", "-j", "1"], path)
+    assert code == 0 and "not UTF-8" in err
+    items = _json.loads(out)
+    assert [i["title"] for i in items] == ["Café", "Thé"] and items[1]["note"] == "Café"
+    from papercite.files import iter_lines
+
+    path.write_bytes(("@misc{c, title = {T}}\n% Caf\u00e9").encode("latin-1"))
+    assert list(iter_lines(str(path))) == ["@misc{c, title = {T}}\n", "% Café"]
