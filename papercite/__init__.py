@@ -21,3 +21,8 @@ def __getattr__(name: str) -> Any:
 
         return getattr(api, name)
     raise AttributeError(f"module 'papercite' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # PEP 562: the lazily loaded API shows in dir(), so tab completion (IPython, Jupyter) offers it.
+    return sorted({*globals(), *__all__})
