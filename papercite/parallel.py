@@ -124,21 +124,45 @@ def file_chunks(
     return ((part.offset, part, None) for part in byte_ranges(path, boundary, size, cut))
 
 
-def chunks(lines: Iterable[str], boundary: Callable[[str], bool], size: int) -> Iterator[Chunk]:
+def chunks(
+    lines: Iterable[str],
+    boundary: Callable[[str], bool],
+    size: int,
+    cut: Callable[[bytes, int], int] | None = None,
+    cut_size: int = CHUNK_BYTES,
+) -> Iterator[Chunk]:
     """Cut ``lines`` into (offset, lines, error) chunks of about ``size`` records, each starting at a
-    boundary. If reading ``lines`` fails, the last chunk holds what was read and the error."""
+    boundary (a line start), or, with the reader's ``cut``, inside a long line given in pieces
+    once a chunk holds about ``cut_size`` characters. If reading ``lines`` fails, the last chunk
+    holds what was read and the error."""
     chunk: list[str] = []
-    offset = 0
+    offset = 0  # lines before the chunk's first
     records = 0
-    number = 0
+    number = 0  # lines ended so far
+    line_start = True
+    held = 0  # characters in the chunk
+    next_try = cut_size  # a chunk with no place to cut is looked at again when twice as long
     try:
-        for number, line in enumerate(lines):
-            if boundary(line):
+        for line in lines:
+            if line_start and boundary(line):
                 if records >= size:
                     yield offset, chunk, None
-                    chunk, offset, records = [], number, 0
+                    chunk, offset, records, held, next_try = [], number, 0, 0, cut_size
                 records += 1
             chunk.append(line)
+            line_start = line.endswith("\n")
+            number += line_start
+            held += len(line)
+            if cut is not None and not line_start and held >= next_try:
+                data = "".join(chunk).encode("utf-8")
+                at = cut(data, len(data) * 3 // 4)
+                if at > 0:
+                    head, rest = data[:at].decode("utf-8"), data[at:].decode("utf-8")
+                    yield offset, head.splitlines(keepends=True), None
+                    offset += head.count("\n")
+                    chunk, records, held, next_try = [rest], 1, len(rest), cut_size
+                else:
+                    next_try = 2 * held
     except Exception as exc:  # the input broke off; what was read before still counts
         yield offset, chunk, exc
         return

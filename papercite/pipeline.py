@@ -139,7 +139,7 @@ def render_records(
                 if seekable:
                     parts = file_chunks(path, reader.boundary, CHUNK_BYTES, reader.cut)  # the workers read the file
                 else:
-                    parts = chunks(lines, reader.boundary, CHUNK_RECORDS)
+                    parts = chunks(lines, reader.boundary, CHUNK_RECORDS, reader.cut, CHUNK_BYTES)
                 yield from render_chunks(parts, task, diagnostics, jobs)
             else:
                 for paper in reader.read(lines, ReadContext(source=path, diagnostics=diagnostics, as_of=as_of)):

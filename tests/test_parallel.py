@@ -225,6 +225,9 @@ def test_a_minified_csljson_array_is_read_in_pieces_and_in_workers_with_the_same
     path.write_text(text)  # no line end at all
     monkeypatch.setattr(papercite.files, "LONG_LINE", 700)  # pieces cut inside strings and characters
     one = _one_and_in_workers(monkeypatch, tmp_path, path, False, chunk_bytes=3000)
+    (tmp_path / "piped").mkdir()  # its own log of the processes that read parts
+    piped = _one_and_in_workers(monkeypatch, tmp_path / "piped", path, True, chunk_bytes=3000)  # standard input
+    assert piped[:2] == one[:2] and piped[2].replace("-:", f"{path}:") == one[2]
     assert one[1].count("@misc{") == 26
     assert one[2].count("item skipped") == 1 and "minified.json:1: error: invalid JSON" in one[2]
     lined = tmp_path / "lined.json"
