@@ -20,7 +20,6 @@ from papercite.model import Paper
 from papercite.parallel import (
     CHUNK_BYTES,
     CHUNK_RECORDS,
-    ChunkResult,
     chunks,
     file_chunks,
     render_chunk,
@@ -135,7 +134,7 @@ def render_records(
             apart = jobs > 1 and reader.boundary is not None and _picklable(task) and _apart(reader, path, seekable)
             if apart:
                 if isinstance(apart, str):
-                    task = partial(_with_prelude, task, apart)
+                    task = partial(task, prelude=apart)  # what every chunk after the first reads first
                 if seekable:
                     parts = file_chunks(path, reader.boundary, CHUNK_BYTES, reader.cut)  # the workers read the file
                 else:
@@ -159,12 +158,6 @@ def _apart(reader: Reader, path: str, seekable: bool) -> bool | str:
         return False
     together = reader.together(path)
     return together if isinstance(together, str) else not together
-
-
-def _with_prelude(
-    task: Callable[..., ChunkResult], prelude: str, offset: int, lines: object, truncated: bool
-) -> ChunkResult:
-    return task(offset, lines, truncated, prelude)
 
 
 def _picklable(task: Callable[..., object]) -> bool:

@@ -28,6 +28,8 @@ EVAL_SET = HERE / "data" / "bylines_eval.tsv"
 REAL_WORLD = Path(os.environ.get("PAPERCITE_REAL_WORLD") or HERE.parents[1] / "shared" / "real-world")
 ARXIV_RECORDINGS = REAL_WORLD / "services" / "recordings" / "arxiv"
 _ATOM = "{http://www.w3.org/2005/Atom}"
+# The truth's own particle lists, not papercite.names's: the evaluation must not grade the
+# reader by the reader's rules.
 _CAPITAL_PARTICLES = {"Van", "Von", "De", "Di", "Da", "Ben"}
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "la", "le", "ter", "ten"}
 _GROUP = re.compile(r"\b(team|group|lab|labs|consortium|collaboration|deepmind|ai)\b", re.I)

@@ -32,11 +32,11 @@ MESSY = (
 ).encode()
 
 
-def _spy_render_chunk(log, *args):
+def _spy_render_chunk(log, *args, **kwargs):
     """render_chunk, noting which process ran it."""
     with open(log, "a") as f:
         f.write(f"{os.getpid()}\n")
-    return render_chunk(*args)
+    return render_chunk(*args, **kwargs)
 
 
 def run(args, path, stdin=False):

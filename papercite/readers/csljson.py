@@ -383,7 +383,7 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
             except json.JSONDecodeError as exc:
                 # Incomplete (more lines to come): the error is at the end, or, in a piece of a
                 # long line cut inside a string, no other item follows this one.
-                again = _next_start(buffer, exc.pos) if not line_start or final else -1
+                again = _next_start(buffer, exc.pos)  # where reading goes on if this item is broken
                 incomplete = exc.pos >= len(buffer.rstrip(_SEPARATORS)) or (not line_start and again < 0)
                 if incomplete and not final:
                     rest = buffer[pos:]  # incomplete: gather more lines
@@ -397,8 +397,6 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
                 else:
                     where = start + buffer.count("\n", pos, exc.pos)
                     report.skip(Source(ctx.source, where), f"invalid JSON: {exc.msg}; item skipped")
-                    if again < 0:
-                        again = _next_start(buffer, exc.pos)
                     if again >= 0 and "\n" not in buffer[pos:again]:
                         # Items on one line ("},{"): the next one after the broken one is read.
                         pos = again
@@ -485,10 +483,11 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
 
 # Between two items of an array written on one line: "}", a comma, "{" (white space allowed).
 _ITEM_GAP = re.compile(r"\}\s*,\s*(?=\{)")
-_ITEM_GAP_BYTES = re.compile(rb"\}\s*,\s*(?=\{)")
-# The usual one, before an item whose first key is "id" (Zotero, pandoc, citation-js, papercite).
+_ITEM_GAP_BYTES = re.compile(_ITEM_GAP.pattern.encode())  # the same, for the cuts on bytes
+# How an item opens (a name or a date opens with neither key).
 _ITEM_OPENING = re.compile(r'\{\s*"(?:id|type)"\s*:')
-_ITEM_OPENING_BYTES = re.compile(rb'\{\s*"(?:id|type)"\s*:')
+_ITEM_OPENING_BYTES = re.compile(_ITEM_OPENING.pattern.encode())
+# The usual gap, before an item whose first key is "id" (Zotero, pandoc, citation-js, papercite).
 _NEXT_ITEM = re.compile(r'\}\s*,\s*(?=\{\s*"id"\s*:)')
 
 
