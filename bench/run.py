@@ -92,7 +92,7 @@ def timed(args: list[str], stdout_path: Path | None = None) -> tuple[float, floa
 
 def latex_rates(path: Path, count: int = 2000) -> tuple[float, float]:
     """Abstracts per second: papercite's renderer and pylatexenc, on LaTeX-bearing abstracts."""
-    from papercite.latex import latex_to_text, pylatexenc_to_text
+    from papercite.text.latex import latex_to_text, pylatexenc_to_text
 
     abstracts: list[str] = []
     with path.open(encoding="utf-8") as f:

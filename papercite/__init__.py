@@ -1,7 +1,7 @@
 """papercite: turn lists of research papers into citations, and keep their links healthy.
 
 The Python API (:mod:`papercite.api`) is importable from here: ``papercite.read``,
-``papercite.export``, ``papercite.enrich``, ``papercite.check_links``.
+``papercite.export``, ``papercite.convert``, ``papercite.enrich``, ``papercite.check_links``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "check_links", "enrich", "export", "read", "registry"]
+__all__ = ["__version__", "check_links", "convert", "enrich", "export", "read", "registry"]
 _API = frozenset(__all__) - {"__version__"}
 
 

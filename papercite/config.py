@@ -32,13 +32,9 @@ from typing import Any
 import click
 
 CONFIG_FILE = "papercite.toml"
-# Settings a file may not hold, with the environment variable to use instead.
-NOT_FROM_FILES = {
-    "github-api": "PAPERCITE_GITHUB_API",
-    "hf-endpoint": "PAPERCITE_HF_ENDPOINT",
-    "arxiv-api": "PAPERCITE_ARXIV_API",
-    "cache-dir": "PAPERCITE_CACHE_DIR",
-}
+# Settings a file may not hold, with the environment variable to use instead (the service URLs
+# and tokens plugins declare are added to these by the command line).
+NOT_FROM_FILES = {"cache-dir": "PAPERCITE_CACHE_DIR"}
 OUTPUT_PATHS = ("output", "merge", "report")  # keys whose values are files papercite writes
 
 
@@ -91,14 +87,18 @@ def read_settings(path: Path) -> dict[str, Any]:
     return data
 
 
-def default_map(path: Path, group: click.Group) -> dict[str, dict[str, Any]]:
-    """click's ``default_map`` for ``group`` from the settings in ``path``, every value checked."""
+def default_map(
+    path: Path, group: click.Group, not_from_files: Mapping[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """click's ``default_map`` for ``group`` from the settings in ``path``, every value checked;
+    ``not_from_files`` names more settings a file may not hold (with the variable to use instead)."""
+    refused = {**NOT_FROM_FILES, **(not_from_files or {})}
     settings = read_settings(path)
     commands = group.commands
     result: dict[str, dict[str, Any]] = {name: {} for name in commands}
     shared = {key: value for key, value in settings.items() if not (key in commands and isinstance(value, dict))}
     for key, value in shared.items():
-        _not_from_files(path, key)
+        _not_from_files(path, key, refused)
         owners = [name for name, command in commands.items() if _option(command, key) is not None]
         if not owners:
             raise ConfigError(f"{path}: {key}: unknown setting (known: {', '.join(_known(commands.values()))})")
@@ -109,7 +109,7 @@ def default_map(path: Path, group: click.Group) -> dict[str, dict[str, Any]]:
     for name, table in settings.items():
         if name in commands and isinstance(table, dict):
             for key, value in table.items():
-                _not_from_files(path, f"{name}.{key}")
+                _not_from_files(path, f"{name}.{key}", refused)
                 param = _option(commands[name], key)
                 if param is None:
                     known = ", ".join(_known([commands[name]]))
@@ -138,10 +138,10 @@ def _known(commands: Iterable[click.Command]) -> list[str]:
     )
 
 
-def _not_from_files(path: Path, key: str) -> None:
+def _not_from_files(path: Path, key: str, refused: Mapping[str, str]) -> None:
     name = key.rpartition(".")[2]
-    if name in NOT_FROM_FILES or "token" in name.lower():
-        instead = NOT_FROM_FILES.get(name, "the environment")
+    if name in refused or "token" in name.lower():
+        instead = refused.get(name, "the environment")
         raise ConfigError(
             f"{path}: {key}: not taken from a settings file (one in a checked repository would choose where "
             f"requests and tokens go); give it on the command line or in {instead}"

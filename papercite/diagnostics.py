@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from papercite.model import Source
-from papercite.safetext import one_line
+from papercite.text.safetext import one_line
 
 
 class Severity(str, Enum):

@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from papercite.latex import latex_to_text
 from papercite.model import Paper
 from papercite.plugins.types import ExportContext, Exporter
 from papercite.readers.bibtex import arxiv_id_of
+from papercite.text.latex import latex_to_text
 
 
 def normalise_title(title: str) -> str:

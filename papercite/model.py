@@ -281,7 +281,7 @@ class Paper:
     @property
     def title_text(self) -> str:
         """The title as plain Unicode text (``$\\pi_0$`` -> ``π_0``)."""
-        from papercite.latex import latex_to_text
+        from papercite.text.latex import latex_to_text
 
         return latex_to_text(self.title)
 
@@ -292,7 +292,7 @@ class Paper:
         Derived rather than stored: one source of truth, and exporters that
         do not need it (BibTeX keeps the LaTeX) do not pay for it.
         """
-        from papercite.latex import latex_to_text  # the model itself stays import-light
+        from papercite.text.latex import latex_to_text  # the model itself stays import-light
 
         return latex_to_text(self.abstract) if self.abstract else ""
 

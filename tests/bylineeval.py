@@ -28,7 +28,7 @@ EVAL_SET = HERE / "data" / "bylines_eval.tsv"
 REAL_WORLD = Path(os.environ.get("PAPERCITE_REAL_WORLD") or HERE.parents[1] / "shared" / "real-world")
 ARXIV_RECORDINGS = REAL_WORLD / "services" / "recordings" / "arxiv"
 _ATOM = "{http://www.w3.org/2005/Atom}"
-# The truth's own particle lists, not papercite.names's: the evaluation must not grade the
+# The truth's own particle lists, not papercite.text.names's: the evaluation must not grade the
 # reader by the reader's rules.
 _CAPITAL_PARTICLES = {"Van", "Von", "De", "Di", "Da", "Ben"}
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "du", "la", "le", "ter", "ten"}
@@ -146,7 +146,7 @@ class Outcome:
 
 def evaluate(cases: Iterable[Case], split: Callable[[str], object] | None = None) -> list[Outcome]:
     if split is None:
-        from papercite.byline import split_byline as split
+        from papercite.readers.byline import split_byline as split
     out = []
     for case in cases:
         got = split(case.byline)

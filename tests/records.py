@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from papercite.links import find_links
+from papercite.links.urls import find_links
 from papercite.model import Group, Paper, Person, Source
 
 TRICKY = [

@@ -14,9 +14,9 @@ import pytest
 from test_listing_fixture import ARXIV_IDS, EXPECTED, FIXTURE
 from werkzeug import Response
 
-from papercite.matching import Entry, decide
+from papercite.enrichers.matching import Entry, decide
+from papercite.http.client import HttpClient, HttpSettings
 from papercite.model import Group, Paper, Person
-from papercite.net import HttpClient, HttpSettings
 
 from conftest import Checker
 from consumers import bibtex_and_pdflatex
@@ -389,7 +389,7 @@ def test_tex_accents_in_arxiv_author_names_are_folded() -> None:
 def test_titles_with_greek_letters_are_asked_and_compared_as_tex_spells_them(listing: str, on_arxiv: str,
                                                                            query_words: str) -> None:
     from papercite.enrichers.arxiv import search_query
-    from papercite.matching import compare_titles, words
+    from papercite.enrichers.matching import compare_titles, words
 
     assert words(listing) == words(on_arxiv)
     assert compare_titles(words(listing), words(on_arxiv)).detail == "same words"
@@ -425,7 +425,7 @@ def test_the_looser_query_fills_nothing_when_the_true_entries_are_absent(checker
 
 
 def test_pasted_identifiers_in_every_form() -> None:
-    from papercite.arxiv import pasted_ids
+    from papercite.arxivids import pasted_ids
 
     line = (
         "2308.03688 2308.03688v2, arXiv:2210.02414 hep-th/9901001 https://arxiv.org/abs/2308.14508v1 "

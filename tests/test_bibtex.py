@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from papercite.cli import make_cli
 from papercite.diagnostics import Diagnostics
 from papercite.exporters.bibtex import name_list
-from papercite.latex import latex_to_text
 from papercite.model import Group, Paper, Person, Source
 from papercite.plugins import ExportContext, ExportOptions, ReadContext, Registry, get_plugin_manager
-from papercite.texify import to_bib
+from papercite.text.latex import latex_to_text
+from papercite.text.texify import to_bib
 
 from consumers import biber_validate, bibtex_and_pdflatex, pandoc_csl
 from records import TRICKY

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from papercite.byline import split_byline
 from papercite.model import Group, Person
-from papercite.names import parse_name
+from papercite.readers.byline import split_byline
+from papercite.text.names import parse_name
 
 P, G = Person, Group
 
@@ -160,8 +160,8 @@ def test_no_record_is_ever_skipped_for_its_byline(title, names, et_al, glue):
     import io
 
     from papercite.diagnostics import Diagnostics
-    from papercite.listing import read_listing
     from papercite.plugins import ReadContext
+    from papercite.readers.listing import read_listing
 
     byline = " ".join(title) + ("" if glue else " ") + ", ".join(" ".join(n) for n in names)
     byline += " et al." if et_al and names else ""

@@ -11,7 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from papercite.net import HttpClient, HttpSettings, RateLimited
+from papercite.http.client import HttpClient, HttpSettings, RateLimited
 
 from conftest import Checker
 from standins import HubAPI, json_response, slow, truncated
@@ -538,7 +538,7 @@ def test_annotations_from_standard_input_carry_no_file(checker: Checker) -> None
 def test_progress_bar_counts_links(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from papercite.cli import _progress_bar
+    from papercite.cli.app import progress_bar as _progress_bar
 
     err = io.StringIO()
     monkeypatch.setattr("sys.stderr", err)

@@ -13,11 +13,11 @@ from click.testing import CliRunner
 
 from papercite.cli import make_cli
 from papercite.diagnostics import Diagnostics
-from papercite.listing import read_listing
 from papercite.model import Paper, Person, Source
 from papercite.plugins import ExportContext, ReadContext, Registry, get_plugin_manager
 from papercite.readers.csljson import read_csljson
-from papercite.texify import escape_text
+from papercite.readers.listing import read_listing
+from papercite.text.texify import escape_text
 
 from consumers import pandoc_csl
 from records import TRICKY

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from papercite import arxiv
-from papercite.byline import split_byline
+from papercite import arxivids
 from papercite.diagnostics import Diagnostics
-from papercite.latex import latex_to_text
-from papercite.links import find_links
+from papercite.links.urls import find_links
 from papercite.plugins import ReadContext, Registry, get_plugin_manager
-from papercite.texify import to_bib
+from papercite.readers.byline import split_byline
+from papercite.text.latex import latex_to_text
+from papercite.text.texify import to_bib
 
 from conftest import Checker
 from consumers import biber_validate, bibtex_and_pdflatex
@@ -100,16 +100,16 @@ def test_no_value_leaves_its_field_and_every_bib_compiles(checker: Checker, tmp_
 
 
 def test_an_arxiv_doi_with_junk_after_it_is_no_arxiv_id() -> None:
-    assert arxiv.id_from_doi("10.48550/arXiv.2308.03688") == "2308.03688"
-    assert arxiv.id_from_doi("10.48550/arXiv.2308.03688}, note={x}") is None
+    assert arxivids.id_from_doi("10.48550/arXiv.2308.03688") == "2308.03688"
+    assert arxivids.id_from_doi("10.48550/arXiv.2308.03688}, note={x}") is None
     records, _ = read("csljson", json.dumps([{"id": "a", "title": "T", "DOI": "10.48550/arXiv.}, x = {y"}]))
     assert records[0].arxiv_id is None
 
 
 def test_an_id_inside_a_longer_number_is_not_taken() -> None:
-    assert arxiv.id_in("2101.123456") is None  # six digits: not an id, not its first five
-    assert arxiv.id_in("see arXiv:2308.03688v2.") == "2308.03688"
-    assert arxiv.id_in("hep-th/9901001") == "hep-th/9901001"
+    assert arxivids.id_in("2101.123456") is None  # six digits: not an id, not its first five
+    assert arxivids.id_in("see arXiv:2308.03688v2.") == "2308.03688"
+    assert arxivids.id_in("hep-th/9901001") == "hep-th/9901001"
 
 
 # -- time and memory grow linearly -------------------------------------------------------------
@@ -123,8 +123,8 @@ def timed(function, *args) -> float:
 
 @pytest.mark.parametrize(("name", "call", "bound"), [
     # (what, a call that took minutes before, seconds allowed now)
-    ("a long letter run in an arXiv field", lambda: arxiv.id_in("hep-th" * 20_000), 2),
-    ("a prefixed one", lambda: arxiv.id_in("arxiv:" + "a" * 100_000, prefixed=True), 2),
+    ("a long letter run in an arXiv field", lambda: arxivids.id_in("hep-th" * 20_000), 2),
+    ("a prefixed one", lambda: arxivids.id_in("arxiv:" + "a" * 100_000, prefixed=True), 2),
     ("a URL followed by many ')'", lambda: list(find_links("see https://github.com/a/b" + ")" * 1_000_000)), 3),
     ("a byline with many capitals", lambda: split_byline("A Title" + "ABC-" * 100_000 + "xAda Lovelace, Bob Smith"), 3),
     ("nested braces in LaTeX", lambda: latex_to_text("{" * 100_000 + "x" + "}" * 100_000), 3),

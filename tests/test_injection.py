@@ -15,10 +15,10 @@ import pytest
 import rispy
 
 from papercite.diagnostics import Diagnostics
-from papercite.listing import read_listing
 from papercite.model import Group, Paper, Person, Source
 from papercite.plugins import ExportContext, ReadContext, Registry, get_plugin_manager
-from papercite.texify import escape_text
+from papercite.readers.listing import read_listing
+from papercite.text.texify import escape_text
 
 from consumers import biber_validate, bibtex_and_pdflatex, pandoc_csl
 from test_properties import held

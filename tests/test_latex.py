@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from papercite.latex import latex_to_text, pylatexenc_to_text
+from papercite.text.latex import latex_to_text, pylatexenc_to_text
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "glm-listing.txt"
 ABSTRACTS = FIXTURE.read_text(encoding="utf-8").splitlines()[2::3]
@@ -61,7 +61,7 @@ def test_choices(source, expected):
 
 
 def test_pylatexenc_failure_does_not_lose_the_text(monkeypatch):
-    import papercite.latex as latex
+    import papercite.text.latex as latex
 
     def broken(source):
         raise RuntimeError("boom")
@@ -72,7 +72,7 @@ def test_pylatexenc_failure_does_not_lose_the_text(monkeypatch):
 
 def test_pylatexenc_complaints_do_not_reach_the_terminal(capfd):
     # found by bench/fuzz.py: pylatexenc logged warnings through logging's last-resort handler
-    from papercite.latex import latex_to_text
+    from papercite.text.latex import latex_to_text
 
     assert latex_to_text(r"see \url").split() == ["see"]  # no "%s" left behind either
     assert latex_to_text(r"\input").strip() == ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from papercite.links import classify, find_links
+from papercite.links.urls import classify, find_links
 from papercite.model import LinkKind
 
 

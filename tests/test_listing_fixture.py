@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from papercite.diagnostics import Diagnostics
-from papercite.listing import read_listing
 from papercite.model import Group, Person
 from papercite.plugins.types import ReadContext
+from papercite.readers.listing import read_listing
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "glm-listing.txt"
 AS_OF = dt.date(2026, 11, 27)

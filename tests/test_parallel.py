@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 import papercite.pipeline
 from papercite.cli import make_cli
-from papercite.listing import is_record_start
 from papercite.parallel import chunks, render_chunk
+from papercite.readers.listing import is_record_start
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "glm-listing.txt"
 RECORD = "CLMar 18, 2021\nGPT Understands, TooXiao Liu, Yanan Zheng, Zhengxiao Du et al.\nAbstract with $O(L^2)$.\n"

@@ -47,8 +47,8 @@ class Shouting:
 
     @hookimpl
     def papercite_readers(self):
-        from papercite.listing import read_listing
         from papercite.plugins import Reader
+        from papercite.readers.listing import read_listing
 
         def read(lines, ctx):
             for record in read_listing(lines, ctx):

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from papercite.diagnostics import Diagnostics
 from papercite.model import Group, Paper, Person, Source
 from papercite.plugins import ExportContext, ReadContext, Registry, get_plugin_manager
-from papercite.texify import _brace_core, _needs_protection, _protect_words, escape_text
+from papercite.text.texify import _brace_core, _needs_protection, _protect_words, escape_text
 
 REGISTRY = Registry(get_plugin_manager(entry_points=False))
 AS_OF = dt.date(2026, 11, 27)

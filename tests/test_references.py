@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from papercite.cli import make_cli
 from papercite.diagnostics import Diagnostics
 from papercite.exporters.references import style_path
-from papercite.listing import read_listing
 from papercite.model import Group, Paper, Person
 from papercite.plugins import ExportContext, ExportOptions, ReadContext, Registry, get_plugin_manager
+from papercite.readers.listing import read_listing
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "glm-listing.txt"
 STYLES = ["apa", "ieee", "chicago-author-date", "harvard"]

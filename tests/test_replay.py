@@ -110,7 +110,7 @@ def test_github_rest_recordings(checker: Checker, github_server: HTTPServer, tmp
 
 
 def test_github_secondary_rate_limit_is_not_waited_beyond_max_wait(github_server: HTTPServer) -> None:
-    from papercite.net import HttpClient, HttpSettings, RateLimited
+    from papercite.http.client import HttpClient, HttpSettings, RateLimited
 
     serve(github_server, "github/gh-secondary-403.json")
     url = github_server.url_for("/repos/jacquev6/slow-abuse")

@@ -11,11 +11,11 @@ import pytest
 import rispy
 
 from papercite.diagnostics import Diagnostics
-from papercite.listing import read_listing
 from papercite.model import Paper, Person, Source
 from papercite.plugins import ExportContext, ReadContext, Registry, get_plugin_manager
+from papercite.readers.listing import read_listing
 from papercite.readers.ris import read_ris
-from papercite.texify import escape_text
+from papercite.text.texify import escape_text
 
 from consumers import pandoc3, pandoc_csl
 from records import TRICKY

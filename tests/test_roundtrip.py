@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from papercite.cli import make_cli
 from papercite.diagnostics import Diagnostics
-from papercite.listing import read_listing
 from papercite.model import Paper
 from papercite.plugins import ExportContext, ReadContext, Registry, get_plugin_manager
+from papercite.readers.listing import read_listing
 
 from records import TRICKY
 

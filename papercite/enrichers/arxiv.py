@@ -3,7 +3,7 @@
 Records without an id are looked up by title, ten to a query (``ti:"..."``
 clauses OR-ed together); records with one are verified with ``id_list``, a
 hundred to a query. Each record is then decided on its own against every
-entry its query returned (:mod:`papercite.matching`): an id is filled only
+entry its query returned (:mod:`papercite.enrichers.matching`): an id is filled only
 when exactly one entry agrees on title, authors and date. arXiv asks for one
 request every 3 seconds on one connection: that is the default pace
 (``--arxiv-delay``), and every answer is cached like the link checks.
@@ -25,13 +25,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from papercite import arxiv as arxiv_ids
-from papercite.links import find_links
-from papercite.matching import Decision, Entry, assess, decide, words
+from papercite import arxivids as arxiv_ids
+from papercite.enrichers.matching import Decision, Entry, assess, decide, words
+from papercite.links.urls import find_links
 from papercite.model import Group, Paper
-from papercite.names import parse_name
 from papercite.plugins.hookspecs import hookimpl
-from papercite.plugins.types import EnrichContext, Enricher
+from papercite.plugins.types import EnrichContext, Enricher, Service, Setting
+from papercite.text.names import parse_name
 
 API = "https://export.arxiv.org/api/query"
 DELAY = 3.0  # seconds between requests, as arXiv asks
@@ -54,15 +54,22 @@ class ArxivSays(FeedError):
     """The feed is arXiv's error entry (``incorrect id format for …``), in HTTP 200 or 400."""
 
 
-def api_url(environ: Any) -> str:
-    return environ.get("PAPERCITE_ARXIV_API") or API
+SETTINGS = (
+    Setting("arxiv-api", "arXiv API", env=("PAPERCITE_ARXIV_API",), default=API, url=True),
+    Setting(
+        "arxiv-delay",
+        "Seconds between requests to arXiv, as arXiv asks",
+        env=("PAPERCITE_ARXIV_DELAY",),
+        default=DELAY,
+        type=float,
+        minimum=0,
+    ),
+)
+SERVICE = Service("arXiv", url="arxiv-api", concurrency=1, pace="arxiv-delay")
 
 
-def delay(environ: Any) -> float:
-    try:
-        return max(0.0, float(environ.get("PAPERCITE_ARXIV_DELAY", DELAY)))
-    except ValueError:
-        return DELAY
+def api_url(ctx: EnrichContext) -> str:
+    return str(ctx.settings.get("arxiv-api") or API)
 
 
 # -- the feed ---------------------------------------------------------------------
@@ -149,7 +156,7 @@ def _looser(ctx: EnrichContext, again: list[tuple[int, Paper]], tally: Counter[s
 
 def _ask(ctx: EnrichContext, params: dict[str, str]) -> list[Entry]:
     assert ctx.http is not None
-    url = f"{api_url(ctx.environ)}?{urlencode(params, quote_via=quote)}"
+    url = f"{api_url(ctx)}?{urlencode(params, quote_via=quote)}"
     answer = ctx.http.get(url)
     if answer.status != 200:
         try:  # today's API answers a malformed id with HTTP 400 and an error entry that says why
@@ -206,9 +213,6 @@ def enrich(records: Iterable[Paper], ctx: EnrichContext) -> Iterator[Paper]:
     if ctx.http is None:  # offline: nothing is asked
         yield from records
         return
-    api = api_url(ctx.environ)
-    ctx.http.cap(api, 1)
-    ctx.http.pace(api, delay(ctx.environ))
     tally: Counter[str] = Counter()
     it = iter(records)
     while window := list(itertools.islice(it, WINDOW)):
@@ -306,7 +310,7 @@ def _entries(
     """The entries of one query; None (each record warned about) when arXiv could not be asked.
     With ``report`` False, an error entry of arXiv's is raised (:class:`ArxivSays`), not
     reported: the caller asks again."""
-    from papercite.net import ServiceError
+    from papercite.http.client import ServiceError
 
     try:
         return _ask(ctx, params)
@@ -374,4 +378,6 @@ def papercite_enrichers() -> Iterable[Enricher]:
         "arxiv",
         enrich,
         "Fill in arXiv identifiers (title, authors and date must all agree) and verify the ones given",
+        settings=SETTINGS,
+        services=(SERVICE,),
     )

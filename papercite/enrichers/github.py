@@ -15,14 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from papercite.httpsettings import env_token
-from papercite.linkcheck import Verdict, checker_enricher
+from papercite.links.check import Verdict, checker_enricher
 from papercite.model import Link, LinkKind, LinkReport, LinkStatus
 from papercite.plugins.hookspecs import hookimpl
-from papercite.plugins.types import EnrichContext, Enricher, LinkChecker
+from papercite.plugins.types import EnrichContext, Enricher, LinkChecker, Service, Setting
 
 if TYPE_CHECKING:
-    from papercite.net import Answer, HttpClient
+    from papercite.http.client import Answer, HttpClient
 
 API = "https://api.github.com"
 CONCURRENCY = 1  # "make requests for a single user or client ID serially" (GitHub's REST best practices)
@@ -31,8 +30,22 @@ _REPO_NOT_FOUND = "repository not found: deleted, private, or never existed"
 _HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 
 
-def api_url(environ: dict[str, str] | Any) -> str:
-    return (environ.get("PAPERCITE_GITHUB_API") or API).rstrip("/")
+SETTINGS = (
+    Setting(
+        "github-api",
+        "GitHub API root. GITHUB_TOKEN (or GH_TOKEN) is sent there, and nowhere else.",
+        env=("PAPERCITE_GITHUB_API",),
+        default=API,
+        url=True,
+    ),
+    Setting("github-token", "GitHub token (GraphQL: 100 repositories a request)", ("GITHUB_TOKEN", "GH_TOKEN"),
+            secret=True),
+)
+SERVICE = Service("GitHub", url="github-api", token="github-token", concurrency=CONCURRENCY)
+
+
+def api_url(ctx: EnrichContext) -> str:
+    return (ctx.settings.get("github-api") or API).rstrip("/")
 
 
 def graphql_url(api: str) -> str:
@@ -45,10 +58,6 @@ def _scope(api: str) -> str:
     return graphql_url(api).rsplit("/", 1)[0] + "/"
 
 
-def _token(environ: Any) -> str | None:
-    return env_token(environ, "GITHUB_TOKEN", "GH_TOKEN")
-
-
 Target = tuple[str, str | None]  # (owner, repository or None for an owner page)
 
 
@@ -58,14 +67,13 @@ def _target(link: Link) -> Target:
 
 def check(links: Sequence[Link], ctx: EnrichContext) -> Iterator[LinkReport]:
     assert ctx.http is not None
-    api = api_url(ctx.environ)
-    ctx.http.cap(api, CONCURRENCY)
+    api = api_url(ctx)
     by_target: dict[tuple[str, str | None], list[Link]] = {}
     for link in links:
         owner, name = _target(link)
         by_target.setdefault((owner.lower(), name.lower() if name else None), []).append(link)
     targets = [_target(group[0]) for group in by_target.values()]
-    token = _token(ctx.environ)
+    token = ctx.settings.get("github-token")
     verdicts = _graphql(ctx.http, api, token, targets) if token else _rest(ctx.http, api, targets)
     for target, verdict in verdicts:
         owner, name = target
@@ -85,7 +93,7 @@ def _rest(http: HttpClient, api: str, targets: list[Target]) -> Iterator[tuple[T
 
 
 def _ask(verdict: Callable[[], Verdict]) -> Verdict:
-    from papercite.net import ServiceError
+    from papercite.http.client import ServiceError
 
     try:
         return verdict()
@@ -128,7 +136,7 @@ def _is_org(answer: Answer) -> bool:
 
 
 def _json_or_none(answer: Answer) -> Any:
-    from papercite.net import ServiceError
+    from papercite.http.client import ServiceError
 
     try:
         return answer.json()
@@ -180,7 +188,7 @@ def graphql_query(targets: Sequence[Target]) -> dict[str, Any]:
 
 
 def _graphql(http: HttpClient, api: str, token: str, targets: list[Target]) -> Iterator[tuple[Target, Verdict]]:
-    from papercite.net import RateLimited, ServiceError
+    from papercite.http.client import RateLimited, ServiceError
 
     url = graphql_url(api)
     for start in range(0, len(targets), BATCH):
@@ -203,7 +211,7 @@ def _graphql(http: HttpClient, api: str, token: str, targets: list[Target]) -> I
 
 
 def _graphql_verdicts(answer: Answer, batch: Sequence[Target]) -> list[Verdict]:
-    from papercite.net import RateLimited, origin
+    from papercite.http.client import RateLimited, origin
 
     if answer.status != 200:
         return [_unexpected(answer)] * len(batch)
@@ -258,4 +266,6 @@ def papercite_enrichers() -> Iterable[Enricher]:
         "github",
         LinkChecker(_claims, check),
         "Check GitHub repository and owner links through the API (GITHUB_TOKEN: GraphQL, 100 per request)",
+        SETTINGS,
+        (SERVICE,),
     )

@@ -14,14 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
-from papercite.httpsettings import env_token
-from papercite.linkcheck import Verdict, checker_enricher
+from papercite.links.check import Verdict, checker_enricher
 from papercite.model import Link, LinkKind, LinkReport, LinkStatus
 from papercite.plugins.hookspecs import hookimpl
-from papercite.plugins.types import EnrichContext, Enricher, LinkChecker
+from papercite.plugins.types import EnrichContext, Enricher, LinkChecker, Service, Setting
 
 if TYPE_CHECKING:
-    from papercite.net import Answer, HttpClient
+    from papercite.http.client import Answer, HttpClient
 
 ENDPOINT = "https://huggingface.co"
 CONCURRENCY = 4
@@ -29,25 +28,30 @@ _API_KIND = {LinkKind.HF_MODEL: "models", LinkKind.HF_DATASET: "datasets", LinkK
 _NOUN = {LinkKind.HF_MODEL: "model", LinkKind.HF_DATASET: "dataset", LinkKind.HF_SPACE: "space"}
 
 
-def endpoint(environ: Any) -> str:
-    return (environ.get("PAPERCITE_HF_ENDPOINT") or environ.get("HF_ENDPOINT") or ENDPOINT).rstrip("/")
-
-
-def _token(environ: Any) -> str | None:
-    return env_token(environ, "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
+SETTINGS = (
+    Setting(
+        "hf-endpoint",
+        "Hugging Face Hub. HF_TOKEN is sent there, and nowhere else.",
+        env=("PAPERCITE_HF_ENDPOINT", "HF_ENDPOINT"),
+        default=ENDPOINT,
+        url=True,
+    ),
+    Setting("hf-token", "Hugging Face token (gated repositories)", ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"), secret=True),
+)
+SERVICE = Service("Hugging Face Hub", url="hf-endpoint", token="hf-token", concurrency=CONCURRENCY)
 
 
 def check(links: Sequence[Link], ctx: EnrichContext) -> Iterator[LinkReport]:
     assert ctx.http is not None
-    http, base, token = ctx.http, endpoint(ctx.environ), _token(ctx.environ)
-    http.cap(base, CONCURRENCY)
+    http, token = ctx.http, ctx.settings.get("hf-token")
+    base = (ctx.settings.get("hf-endpoint") or ENDPOINT).rstrip("/")
     groups: dict[tuple[LinkKind, str], list[Link]] = {}
     for link in links:
         name = f"{link.owner}/{link.name}" if link.name else link.owner
         groups.setdefault((link.kind, name.lower()), []).append(link)
 
     def one(group: list[Link]) -> list[LinkReport]:
-        from papercite.net import ServiceError
+        from papercite.http.client import ServiceError
 
         try:
             verdict = _verdict(http, base, token, group[0])
@@ -160,4 +164,6 @@ def papercite_enrichers() -> Iterable[Enricher]:
         "hf",
         LinkChecker(_claims, check),
         "Check Hugging Face model, dataset, space and owner links through the Hub API",
+        SETTINGS,
+        (SERVICE,),
     )

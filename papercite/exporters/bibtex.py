@@ -34,14 +34,14 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TextIO
 
-from papercite import arxiv, fieldmap
+from papercite import arxivids, fieldmap
 from papercite.citekeys import fill_keys, record_key
 from papercite.exporters import published_venue, writable
 from papercite.model import Author, Group, LinkKind, Paper, Person
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered, write_joined
-from papercite.safetext import without_controls
-from papercite.texify import escape_text, to_bib, url_field
+from papercite.text.safetext import without_controls
+from papercite.text.texify import escape_text, to_bib, url_field
 
 # A line break with the white space around it. Runs of white space are matched whole and
 # checked for a break (\s*[breaks]\s* backtracks over every long run without one: quadratic).
@@ -247,9 +247,9 @@ def bibtex_fields(
             year = _year_of(paper.var("issued"))
         add("year", str(year) if year is not None else None)
         add("month", MONTHS[month - 1] if month else None, raw=True)
-    arxiv_id = _checked(paper.arxiv_id, arxiv.ID, "arXiv id", problems)
+    arxiv_id = _checked(paper.arxiv_id, arxivids.ID, "arXiv id", problems)
     if arxiv_id:
-        add("eprint", arxiv.eprint(arxiv_id, paper.extra))
+        add("eprint", arxivids.eprint(arxiv_id, paper.extra))
         add("eprinttype" if biblatex else "archivePrefix", "arxiv" if biblatex else "arXiv")
     # The category also without an identifier yet: styles ignore it, and it
     # keeps what the listing said (and the record a preprint) when read back.

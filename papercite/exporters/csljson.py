@@ -20,15 +20,15 @@ from typing import Any, TextIO
 
 import orjson
 
-from papercite import arxiv, fieldmap
+from papercite import arxivids, fieldmap
 from papercite.citekeys import fill_keys, record_key
 from papercite.dates import csl_from_edtf
 from papercite.exporters import published_venue, writable
 from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
-from papercite.latex import latex_to_rich, latex_to_text
 from papercite.model import Author, Group, Paper
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered, write_joined
+from papercite.text.latex import latex_to_rich, latex_to_text
 
 
 def csl_name(author: Author) -> dict[str, str]:
@@ -79,7 +79,7 @@ def csl_item(paper: Paper, prefer_published: bool = False) -> dict[str, Any]:
     if preprint:
         item["publisher"] = "arXiv"
     if paper.arxiv_id and preprint:
-        item["number"] = f"arXiv:{arxiv.eprint(paper.arxiv_id, paper.extra)}"
+        item["number"] = f"arXiv:{arxivids.eprint(paper.arxiv_id, paper.extra)}"
     doi = venue.doi if venue else (arxiv_doi(paper) if not typed else paper.doi)
     if doi:
         item["DOI"] = doi

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from papercite.linkreports import report_json
+from papercite.links.reports import report_json
 from papercite.model import Group, Paper
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ExportContext, Exporter, Rendered

@@ -27,7 +27,7 @@ import orjson
 from papercite.exporters.csljson import render_csl
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ExportContext, Exporter, Rendered
-from papercite.safetext import one_line
+from papercite.text.safetext import one_line
 
 # Short names people use for the styles' file names.
 STYLE_ALIASES = {"harvard": "harvard-cite-them-right", "chicago": "chicago-author-date"}

@@ -22,13 +22,13 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from papercite import arxiv, fieldmap
+from papercite import arxivids, fieldmap
 from papercite.exporters import published_venue, writable
 from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
-from papercite.latex import latex_to_text
 from papercite.model import Author, Group, Paper
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ExportContext, Exporter, Rendered, write_joined
+from papercite.text.latex import latex_to_text
 
 # Everything str.splitlines() splits on, and other control characters.
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -81,7 +81,7 @@ def ris_lines(paper: Paper, prefer_published: bool = False) -> list[tuple[str, s
     elif typed:
         tags += _typed_tags(paper, kind)
     if paper.arxiv_id:
-        tags.append(("AN", f"arXiv:{arxiv.eprint(paper.arxiv_id, paper.extra)}"))
+        tags.append(("AN", f"arXiv:{arxivids.eprint(paper.arxiv_id, paper.extra)}"))
     doi = venue.doi if venue else (arxiv_doi(paper) if not typed else paper.doi)
     if doi:
         tags.append(("DO", doi))

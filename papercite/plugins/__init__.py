@@ -12,6 +12,8 @@ from papercite.plugins.types import (
     ReadContext,
     Reader,
     Rendered,
+    Service,
+    Setting,
 )
 
 __all__ = [
@@ -26,6 +28,8 @@ __all__ = [
     "Reader",
     "Registry",
     "Rendered",
+    "Service",
+    "Setting",
     "get_plugin_manager",
     "hookimpl",
 ]

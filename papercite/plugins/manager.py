@@ -22,21 +22,29 @@ from papercite.plugins.types import Enricher, Exporter, Reader
 
 PROJECT = "papercite"
 ENTRY_POINT_GROUP = "papercite"
-BUILTIN_PLUGINS = (
-    "papercite.listing",
-    "papercite.exporters.jsonl",
-    "papercite.exporters.bibtex",
-    "papercite.exporters.csljson",
-    "papercite.readers.csljson",
-    "papercite.exporters.ris",
-    "papercite.readers.ris",
-    "papercite.readers.bibtex",
-    "papercite.readers.ids",
-    "papercite.exporters.references",
-    "papercite.enrichers.github",
-    "papercite.enrichers.huggingface",
-    "papercite.enrichers.arxiv",
-)
+# The built-in plugins by name, each name the module it was first written as: the names are what
+# `papercite plugins` prints and what settings and other plugins refer to, so they stay put when a
+# module moves (the listing reader now lives with the other readers).
+BUILTIN_PLUGINS = {
+    "papercite.listing": "papercite.readers.listing",
+    **{
+        name: name
+        for name in (
+            "papercite.exporters.jsonl",
+            "papercite.exporters.bibtex",
+            "papercite.exporters.csljson",
+            "papercite.readers.csljson",
+            "papercite.exporters.ris",
+            "papercite.readers.ris",
+            "papercite.readers.bibtex",
+            "papercite.readers.ids",
+            "papercite.exporters.references",
+            "papercite.enrichers.github",
+            "papercite.enrichers.huggingface",
+            "papercite.enrichers.arxiv",
+        )
+    },
+}
 
 
 class PluginError(Exception):
@@ -62,8 +70,8 @@ def get_plugin_manager(*, entry_points: bool = True) -> PluginManager:
     """A new manager with the built-ins and (unless told not to) installed plugins."""
     pm = PluginManager()
     pm.add_hookspecs(hookspecs)
-    for name in BUILTIN_PLUGINS:
-        pm.register(importlib.import_module(name), name=name)
+    for name, module in BUILTIN_PLUGINS.items():
+        pm.register(importlib.import_module(module), name=name)
     pm.check_pending()
     if entry_points:
         pm.load_problems.extend(load_entry_points(pm))

@@ -11,13 +11,13 @@ import datetime as _dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
 from papercite.diagnostics import Diagnostics
 from papercite.model import Link, LinkReport, Paper
 
 if TYPE_CHECKING:
-    from papercite.net import HttpClient
+    from papercite.http.client import HttpClient
 
 
 @dataclass(frozen=True)
@@ -85,21 +85,65 @@ class _NoProgress:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """A setting a plugin declares (see :attr:`Enricher.settings`).
+
+    papercite makes it an option ``--NAME`` of the commands that run the plugin
+    (``export --enrich``; ``check-links`` for link checkers), a key ``NAME`` of
+    the settings file and a line of ``papercite config``, read in that order:
+    command line, then the first of ``env`` that is set, then the settings file,
+    then ``default``. The plugin gets the value as ``ctx.settings[NAME]``.
+
+    ``type`` is ``str``, ``float`` or ``int``. A ``url`` must be http(s) and,
+    like a ``secret``, is never taken from a settings file (one in a checked
+    repository would choose where requests and tokens go). A ``secret`` (a
+    token) is read from ``env`` only: no option, never shown, never written.
+    """
+
+    name: str
+    help: str
+    env: tuple[str, ...] = ()
+    default: str | float | int | None = None
+    type: type = str
+    url: bool = False
+    secret: bool = False
+    minimum: float | None = None  # for numbers
+
+
+@dataclass(frozen=True)
+class Service:
+    """A web service a plugin asks (see :attr:`Enricher.services`): the setting
+    holding its base URL and (if any) its token's; at most ``concurrency``
+    requests in flight, and ``pace`` (seconds, or the name of a setting holding
+    them) between the start of one request and the next. papercite sets these
+    limits on the run's HTTP client before the plugin runs, and checks that
+    the service answers when ``check-links --skip-if-offline`` asks."""
+
+    name: str
+    url: str
+    token: str | None = None
+    concurrency: int = 4
+    pace: float | str | None = None
+
+
+@dataclass(frozen=True)
 class EnrichContext:
     """What an enricher gets besides its records.
 
-    ``environ`` carries service URLs and secrets (``GITHUB_TOKEN``, ...): a
-    plugin reads them from here, never from ``os.environ``, so that tests can
-    point it at a stand-in server. ``http`` is the run's shared HTTP client
-    (cache, retries, per-host limits); ``None`` when the run is offline.
-    ``update_links`` asks link checkers to replace a moved link by its target;
-    ``complete_authors`` asks for full author lists in place of "et al.";
-    ``explain`` for the reasons of each decision, given to ``note`` (which
-    prints a line on standard error; problems go to ``diagnostics``).
+    ``settings`` holds the values of the settings the run's enrichers declare
+    (service URLs, tokens, delays: see :class:`Setting`), read from the command
+    line, the environment, the settings file or the defaults, so that a plugin
+    never reads ``os.environ`` and tests can point it at a stand-in server.
+    ``http`` is the run's shared HTTP client (cache, retries, the per-host limits
+    the plugins' :class:`Service` declarations ask for); ``None`` when the run
+    is offline. ``update_links`` asks link checkers to replace a moved link by
+    its target; ``complete_authors`` asks for full author lists in place of
+    "et al."; ``explain`` for the reasons of each decision, given to ``note``
+    (which prints a line on standard error; problems go to ``diagnostics``).
     """
 
     diagnostics: Diagnostics
-    environ: Mapping[str, str] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)
     http: HttpClient | None = None
     progress: Progress = field(default_factory=_NoProgress)
     update_links: bool = False
@@ -209,12 +253,18 @@ class Exporter:
 @dataclass(frozen=True)
 class Enricher:
     """An enricher takes the stream of records and yields them, possibly
-    replaced by new records (``dataclasses.replace``), in the same order."""
+    replaced by new records (``dataclasses.replace``), in the same order.
+
+    It declares the settings it reads and the services it asks: papercite
+    builds their options, settings-file keys, ``papercite config`` lines and
+    HTTP limits from these (see :class:`Setting` and :class:`Service`)."""
 
     name: str
     enrich: Callable[[Iterable[Paper], EnrichContext], Iterator[Paper]]
     description: str = ""
     checker: LinkChecker | None = None  # set by link checkers, which then run together in one pass
+    settings: tuple[Setting, ...] = ()  # what it needs to be told (see Setting)
+    services: tuple[Service, ...] = ()  # what it asks (see Service)
 
 
 @dataclass(frozen=True)

@@ -18,16 +18,16 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 
-from papercite import arxiv, fieldmap
+from papercite import arxivids, fieldmap
 from papercite.dates import month_number, parse_edtf
 from papercite.diagnostics import Diagnostics
-from papercite.latex import latex_to_text
-from papercite.links import find_links
+from papercite.links.urls import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
 from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, own_url, preprint_type
 from papercite.readers.csljson import arxiv_id_from
+from papercite.text.latex import latex_to_text
 
 
 def _plain(value: str) -> str:
@@ -176,18 +176,18 @@ def arxiv_id_of(fields: dict[str, str]) -> str | None:
     ``note``/``howpublished`` saying ``arXiv:ID``. The one rule for reading and for merging."""
     prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
     if fields.get("eprint") and (prefix in ("arxiv", "") or "arxiv" in prefix):
-        found = arxiv.id_in(fields["eprint"])
+        found = arxivids.id_in(fields["eprint"])
         if found:
             return found
     for name in ("arxivid", "arxiv"):
-        found = arxiv.id_in(fields.get(name, ""))
+        found = arxivids.id_in(fields.get(name, ""))
         if found:
             return found
     found = arxiv_id_from({"DOI": fields.get("doi", ""), "URL": fields.get("url", "")})
     if found:
         return found
     for name in ("journal", "journaltitle", "note", "howpublished"):
-        found = arxiv.id_in(fields.get(name, ""), prefixed=True)
+        found = arxivids.id_in(fields.get(name, ""), prefixed=True)
         if found:
             return found
     return None
@@ -245,9 +245,9 @@ def entry_to_paper(entry, source: Source, inherited: dict[str, str] | None = Non
         variables.append(("issued", edtf))
     names: list[tuple[str, tuple[Author, ...]]] = []
     extra: list[tuple[str, str]] = []
-    version = arxiv.version_in(fields.get("eprint", "")) if arxiv_id else None
+    version = arxivids.version_in(fields.get("eprint", "")) if arxiv_id else None
     if version:
-        extra.append((arxiv.VERSION, version))  # the version the entry cites, kept in eprint
+        extra.append((arxivids.VERSION, version))  # the version the entry cites, kept in eprint
     for name, value in fields.items():
         if name in _OWN:
             role = _NAME_ROLES.get(name)

@@ -17,15 +17,15 @@ from typing import Any
 
 import orjson
 
-from papercite import arxiv, fieldmap
+from papercite import arxivids, fieldmap
 from papercite.dates import edtf_from_csl, month_number, parse_edtf
 from papercite.diagnostics import Diagnostics
-from papercite.links import find_links
+from papercite.links.urls import find_links
 from papercite.model import Author, DatePrecision, Group, Link, Paper, Person, Source, iso_date
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
 from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, own_url, preprint_type
-from papercite.texify import escape_text
+from papercite.text.texify import escape_text
 
 _DECODER = json.JSONDecoder()
 
@@ -37,16 +37,16 @@ class ItemError(ValueError):
 def arxiv_id_from(item: dict[str, Any]) -> str | None:
     number = item.get("number")
     if number and str(number).lower().startswith("arxiv:"):
-        found = arxiv.id_in(str(number))
+        found = arxivids.id_in(str(number))
         if found:
             return found
     doi = item.get("DOI")
-    found = arxiv.id_from_doi(str(doi)) if doi else None
+    found = arxivids.id_from_doi(str(doi)) if doi else None
     if found:
         return found
     url = item.get("URL")
     if url and "arxiv.org/" in str(url):
-        return arxiv.id_in(str(url).split("arxiv.org/", 1)[1])
+        return arxivids.id_in(str(url).split("arxiv.org/", 1)[1])
     return None
 
 
@@ -177,8 +177,8 @@ def item_to_paper(item: Any, source: Source) -> Paper:
     number = get("number")
     if number not in (None, "") and not (arxiv_id and str(number).lower().startswith("arxiv:")):
         variables.append(("number", str(number)))
-    elif number and arxiv_id and (version := arxiv.version_in(str(number))):
-        extra.append((arxiv.VERSION, version))
+    elif number and arxiv_id and (version := arxivids.version_in(str(number))):
+        extra.append((arxivids.VERSION, version))
     for key in [k for k in item if k not in _OWN]:  # most items have two or three keys left
         value = item[key]
         if value is None or value == "":

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from papercite import arxiv
+from papercite import arxivids
 from papercite.model import Paper, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
@@ -39,11 +39,11 @@ def read_ids(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
             continue
         any_text = True
         source = Source(ctx.source, number)
-        ids, other = arxiv.pasted_ids(text)
+        ids, other = arxivids.pasted_ids(text)
         for word in other:
             report.skip(source, f"not an arXiv identifier: {word[:80]!r}; skipped")
         for arxiv_id, version in ids:
-            problem = arxiv.id_problem(arxiv_id)
+            problem = arxivids.id_problem(arxiv_id)
             if problem:
                 report.skip(source, f"{arxiv_id!r} is not an arXiv id ({problem}); skipped")
             elif arxiv_id in first:
@@ -52,7 +52,7 @@ def read_ids(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
                 first[arxiv_id] = number
                 report.read += 1
                 # A version the user named is kept for ``eprint``; the record is the paper's.
-                extra = ((arxiv.VERSION, version),) if version else ()
+                extra = ((arxivids.VERSION, version),) if version else ()
                 yield Paper(title="", arxiv_id=arxiv_id, source=source, extra=extra)
     if not any_text:
         report.warn(ctx.source, "empty input: no records")
@@ -65,7 +65,7 @@ def sniff_ids(first_lines: list[str]) -> bool:
         text = _content(line.lstrip("\ufeff"))
         if not text.strip():
             continue
-        ids, other = arxiv.pasted_ids(text)
+        ids, other = arxivids.pasted_ids(text)
         if other or not ids:
             return False
         seen = True

@@ -14,15 +14,15 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Iterator
 
-from papercite import arxiv, fieldmap
+from papercite import arxivids, fieldmap
 from papercite.dates import month_number
-from papercite.links import find_links
+from papercite.links.urls import find_links
 from papercite.model import Author, DatePrecision, Group, Paper, Person, Source, iso_date
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
 from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, own_url, preprint_type
 from papercite.readers.csljson import arxiv_id_from
-from papercite.texify import escape_text
+from papercite.text.texify import escape_text
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*))?$")
 _DATE = re.compile(r"\s*(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?")
@@ -114,7 +114,7 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
     pseudo_item = {"number": first("AN", "M1"), "DOI": doi or "", "URL": next(iter(urls), "")}
     arxiv_id = arxiv_id_from(pseudo_item)
     keywords = [k for k in values.get("KW", []) if k]
-    categories = [k for k in keywords if arxiv.is_category(k)]
+    categories = [k for k in keywords if arxivids.is_category(k)]
     abstract = first("AB", "N2")
     notes = " ".join([*values.get("N1", []), *urls])  # a code or model URL may be a UR of its own
     links = tuple(dict.fromkeys(link for url in re.findall(r"https?://\S+", notes) for link in find_links(url)))
@@ -148,9 +148,9 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
     if first("M1") and not arxiv_id and kind in fieldmap.NUMBERED_TYPES:
         add("number", first("M1"))
     extra: list[tuple[str, str]] = []
-    version = arxiv.version_in(first("AN", "M1")) if arxiv_id else None
+    version = arxivids.version_in(first("AN", "M1")) if arxiv_id else None
     if version:
-        extra.append((arxiv.VERSION, version))  # the version the record cites, kept in AN
+        extra.append((arxivids.VERSION, version))  # the version the record cites, kept in AN
     for tag, value in tags:
         if tag in _OWN or not value.strip():
             continue

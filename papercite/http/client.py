@@ -13,7 +13,7 @@
 - A host that cannot be reached at all fails its other requests at once.
 - A per-host cap on requests in flight (:meth:`HttpClient.cap`).
 - A persistent cache (requests-cache, SQLite in the user cache directory, JSON
-  entries and private files: :mod:`papercite.httpcache`):
+  entries and private files: :mod:`papercite.http.cache`):
   answers younger than ``max_cache_age`` are served without a request, older
   ones are revalidated with ``If-None-Match`` (a 304 is cheap, and free of
   GitHub's rate limit). ``Authorization`` is never stored and is part of
@@ -49,10 +49,11 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
-from papercite import __version__, httpcache
-from papercite.httpcache import without_credentials
-from papercite.httpsettings import HttpSettings as HttpSettings  # where callers of the client find it
-from papercite.links import has_dot_segments
+from papercite import __version__
+from papercite.http import cache as httpcache
+from papercite.http.cache import without_credentials
+from papercite.http.settings import HttpSettings as HttpSettings  # where callers of the client find it
+from papercite.links.urls import has_dot_segments
 
 USER_AGENT = f"papercite/{__version__} (+https://pypi.org/project/papercite/)"
 MAX_REDIRECTS = 5

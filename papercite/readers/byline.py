@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from papercite.model import Author, Group, Person
-from papercite.names import MAX_NAME_WORDS, NameShape, has_group_word, is_name_word, parse_name
+from papercite.text.names import MAX_NAME_WORDS, NameShape, has_group_word, is_name_word, parse_name
 
 MAX_SHOWN = 3  # listings show at most three names
 MAX_NAME_CHARS = 200  # no first name is longer: the split is looked for in the glued piece's last 200 characters

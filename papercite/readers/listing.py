@@ -13,7 +13,7 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Iterator
 
-from papercite.links import find_links
+from papercite.links.urls import find_links
 from papercite.model import Paper, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
@@ -139,7 +139,7 @@ def _shorten(text: str, width: int = 60) -> str:
 def read_listing(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
     """Yield the records of a listing, reporting bad ones to ``ctx.diagnostics``."""
     # Imported here: its patterns take a few ms to compile, which runs that read no listing skip.
-    from papercite.byline import BylineError, split_byline
+    from papercite.readers.byline import BylineError, split_byline
 
     report = ctx.diagnostics
     state = "header"  # what the next non-blank line should be: header, byline, abstract, skip

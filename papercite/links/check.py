@@ -20,9 +20,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
-from papercite.links import classify, relocate
+from papercite.links.urls import classify, relocate
 from papercite.model import Link, LinkReport, LinkStatus, Paper
-from papercite.plugins.types import EnrichContext, Enricher, LinkChecker
+from papercite.plugins.types import EnrichContext, Enricher, LinkChecker, Service, Setting
 
 WINDOW = 2_000  # records read ahead; a GraphQL batch of 100 fills easily
 MEMO = 100_000  # answers remembered for links repeated across windows
@@ -42,9 +42,17 @@ class Verdict(NamedTuple):
         return LinkReport(link.url, link.kind.service, self.status, self.http_status, target, self.detail)
 
 
-def checker_enricher(name: str, checker: LinkChecker, description: str) -> Enricher:
+def checker_enricher(
+    name: str,
+    checker: LinkChecker,
+    description: str,
+    settings: tuple[Setting, ...] = (),
+    services: tuple[Service, ...] = (),
+) -> Enricher:
     """An :class:`Enricher` for one checker; :func:`enrich` runs such enrichers together."""
-    return Enricher(name, lambda records, ctx: check_records(records, [checker], ctx), description, checker)
+    return Enricher(
+        name, lambda records, ctx: check_records(records, [checker], ctx), description, checker, settings, services
+    )
 
 
 def enrich(records: Iterable[Paper], enrichers: Sequence[Enricher], ctx: EnrichContext) -> Iterator[Paper]:

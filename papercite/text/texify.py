@@ -33,7 +33,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from papercite.latex import CITE_COMMANDS, argument_spec, latex_to_text
+from papercite.text.latex import CITE_COMMANDS, argument_spec, latex_to_text
 
 # Commands valid in text mode in any LaTeX document (kernel + textcomp).
 TEXT_MACROS = frozenset(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from papercite.model import LinkReport, LinkStatus, Paper, Source
-from papercite.safetext import one_line, without_controls
+from papercite.text.safetext import one_line, without_controls
 
 DEFAULT_FAIL_ON = frozenset({LinkStatus.BROKEN})
 

@@ -1,4 +1,4 @@
-"""How papercite talks to services: the settings, apart from the HTTP client in :mod:`papercite.net`.
+"""How papercite talks to services: the settings, apart from the HTTP client in :mod:`papercite.http.client`.
 
 Every command with network options builds these, while only the ones that
 make requests import ``requests`` (~50 ms of start-up for the others).
@@ -6,19 +6,8 @@ make requests import ``requests`` (~50 ms of start-up for the others).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-
-def env_token(environ: Mapping[str, str], *names: str) -> str | None:
-    """The first token set in ``environ`` under ``names``, without surrounding white space
-    (``echo $T > file`` leaves a new line that would otherwise end up in a header)."""
-    for name in names:
-        value = (environ.get(name) or "").strip()
-        if value:
-            return value
-    return None
 
 
 @dataclass(frozen=True)

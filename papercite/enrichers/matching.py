@@ -31,8 +31,8 @@ from typing import Literal
 
 from anyascii import anyascii
 
-from papercite.latex import latex_to_text
 from papercite.model import Group, Paper
+from papercite.text.latex import latex_to_text
 
 SMALL_WORDS = frozenset("a an the of for and on in to with via by from at as".split())
 SAME_DAY = 3  # days either way (time zones, announcement vs submission)
