@@ -39,6 +39,22 @@ def id_from_doi(doi: str) -> str | None:
     return found.group(1) if found else None
 
 
+def id_from(number: object, doi: object, url: object) -> str | None:
+    """The arXiv id a record's identifiers give, as every reader takes it: a number (CSL
+    ``number``, RIS ``AN``/``M1``) written ``arXiv:ID``, else an arXiv DOI, else an arxiv.org URL.
+    (BibTeX's fields say it in more places first: see ``papercite.readers.bibtex.arxiv_id_of``.)"""
+    if number and str(number).lower().startswith("arxiv:"):
+        found = id_in(str(number))
+        if found:
+            return found
+    found = id_from_doi(str(doi)) if doi else None
+    if found:
+        return found
+    if url and "arxiv.org/" in str(url):
+        return id_in(str(url).split("arxiv.org/", 1)[1])
+    return None
+
+
 CATEGORY = re.compile(r"[a-z-]+(?:\.[A-Za-z-]+)?")
 # Archives that are categories on their own, without a ".XX" subject class.
 _ARCHIVES = frozenset(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
+from papercite.citing import arxiv_doi, arxiv_url
 from papercite.model import Group, LinkKind, Paper
 from papercite.plugins import ExportContext, Exporter, Rendered, hookimpl
 
@@ -44,10 +45,10 @@ def reference(paper: Paper) -> dict[str, Any]:
             ref["month"] = paper.date.month
         if paper.date_precision == "day":
             ref["date-published"] = paper.date.isoformat()
-    doi = paper.doi or (f"10.48550/arXiv.{paper.arxiv_id}" if paper.arxiv_id else None)
+    doi = arxiv_doi(paper)
     if doi and _DOI.match(doi):
         ref["doi"] = doi
-    url = paper.url or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else None)
+    url = arxiv_url(paper)
     if url:
         ref["url"] = url
     if paper.arxiv_id:

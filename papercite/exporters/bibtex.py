@@ -36,7 +36,8 @@ from typing import TextIO
 
 from papercite import arxivids, fieldmap
 from papercite.citekeys import fill_keys, record_key
-from papercite.exporters import published_venue, writable
+from papercite.citing import cite
+from papercite.exporters import writable
 from papercite.model import Author, Group, LinkKind, Paper, Person
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered, write_joined
@@ -164,18 +165,6 @@ def links_text(paper: Paper, *, latex_urls: bool, ascii: bool, escape: bool = Tr
     return "; ".join(parts)
 
 
-def arxiv_url(paper: Paper) -> str | None:
-    if paper.url:
-        return paper.url
-    return f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else None
-
-
-def arxiv_doi(paper: Paper) -> str | None:
-    if paper.doi:
-        return paper.doi
-    return f"10.48550/arXiv.{paper.arxiv_id}" if paper.arxiv_id else None
-
-
 # What a DOI may hold in a field: DOI syntax (10.PREFIX/SUFFIX) without the characters that
 # end a field or mean something to TeX (braces, backslash, %, #, ^, quotes, white space).
 _DOI = re.compile(r"10\.\d{4,9}/[^\s{}\\%#^\"~]{1,300}")
@@ -214,8 +203,8 @@ def bibtex_fields(
         if value:
             fields.append(f"  {name} = {value},\n" if raw else f"  {name} = {{{value}}},\n")
 
-    venue = published_venue(paper, prefer_published)
-    is_preprint = paper.is_preprint and venue is None
+    cited = cite(paper, prefer_published)
+    venue, is_preprint = cited.venue, cited.preprint
     add("title", to_bib(paper.title, ascii=ascii, protect_case=True, problems=problems))
     add("author", name_list(paper, ascii, biblatex=biblatex))
     fmt = "biblatex" if biblatex else "bibtex"
@@ -227,7 +216,7 @@ def bibtex_fields(
         entry_type = "article"
         journal = f"arXiv preprint arXiv:{paper.arxiv_id}" if paper.arxiv_id else "arXiv preprint"
         add("journaltitle" if biblatex else "journal", journal)
-    elif is_preprint or paper.type is None:
+    elif not cited.typed:
         entry_type = "online" if paper.arxiv_id and biblatex else "misc"
         if is_preprint and not paper.arxiv_id:
             add("howpublished", "arXiv preprint")
@@ -256,11 +245,10 @@ def bibtex_fields(
     add("eprintclass" if biblatex else "primaryClass", _checked(paper.category, _CATEGORY, "arXiv category", problems))
     if is_preprint and biblatex:
         add("pubstate", "prepublished")
-    arxiv_doi_too = is_preprint or paper.type is None
-    doi = venue.doi if venue else (paper.doi or (f"10.48550/arXiv.{arxiv_id}" if arxiv_id and arxiv_doi_too else None))
-    add("doi", _checked(doi, _DOI, "DOI", problems))
-    url = arxiv_url(paper) if (arxiv_id or not paper.arxiv_id) and arxiv_doi_too else paper.url
-    add("url", url_field(url) if url else None)
+    if arxiv_id != paper.arxiv_id:
+        cited = cite(paper, prefer_published, arxiv_id="")  # no arXiv DOI or page from an id not written
+    add("doi", _checked(cited.doi, _DOI, "DOI", problems))
+    add("url", url_field(cited.url) if cited.url else None)
     note = paper.var("note") if paper.variables else ""
     links = links_text(paper, latex_urls=biblatex, ascii=ascii, unless_in=_plain_urls(note) if not biblatex else "")
     if biblatex:
@@ -277,7 +265,7 @@ def bibtex_fields(
         kept = name.startswith("bibtex:") and _FIELD_NAME.fullmatch(field) and field not in _WRITTEN
         if kept and not (biblatex and field == "addendum"):
             add(field, _balanced(value))
-    if paper.type is not None and not is_preprint and venue is None and entry_type not in ("misc", "set"):
+    if cited.typed and venue is None and entry_type not in ("misc", "set"):
         present = {line.split("=", 1)[0].strip() for line in fields}
         if fieldmap.missing_field(fmt, entry_type, present) and not fieldmap.missing_field(fmt, "misc", present):
             entry_type = "misc"  # what the type wants is not there: @misc wants nothing and says the same

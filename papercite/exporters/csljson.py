@@ -22,9 +22,10 @@ import orjson
 
 from papercite import arxivids, fieldmap
 from papercite.citekeys import fill_keys, record_key
+from papercite.citing import cite
 from papercite.dates import csl_from_edtf
-from papercite.exporters import published_venue, writable
-from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
+from papercite.exporters import writable
+from papercite.exporters.bibtex import links_text
 from papercite.model import Author, Group, Paper
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import KEY_SLOT, ExportContext, Exporter, Rendered, write_joined
@@ -49,9 +50,8 @@ def csl_name(author: Author) -> dict[str, str]:
 
 def csl_item(paper: Paper, prefer_published: bool = False) -> dict[str, Any]:
     """The CSL-JSON item of a record, without its ``id``."""
-    venue = published_venue(paper, prefer_published)
-    preprint = paper.is_preprint and venue is None
-    typed = paper.type is not None and not preprint
+    cited = cite(paper, prefer_published)
+    venue, preprint, typed = cited.venue, cited.preprint, cited.typed
     item: dict[str, Any] = {"type": paper.type if typed else ("article" if preprint else "document")}
     if venue is not None:
         item["type"] = "paper-conference" if venue.proceedings else "article-journal"
@@ -80,10 +80,10 @@ def csl_item(paper: Paper, prefer_published: bool = False) -> dict[str, Any]:
         item["publisher"] = "arXiv"
     if paper.arxiv_id and preprint:
         item["number"] = f"arXiv:{arxivids.eprint(paper.arxiv_id, paper.extra)}"
-    doi = venue.doi if venue else (arxiv_doi(paper) if not typed else paper.doi)
+    doi = cited.doi
     if doi:
         item["DOI"] = doi
-    url = arxiv_url(paper) if not typed else paper.url
+    url = cited.url
     if url:
         item["URL"] = url
     if paper.abstract:

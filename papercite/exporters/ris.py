@@ -23,8 +23,9 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from papercite import arxivids, fieldmap
-from papercite.exporters import published_venue, writable
-from papercite.exporters.bibtex import arxiv_doi, arxiv_url, links_text
+from papercite.citing import cite
+from papercite.exporters import writable
+from papercite.exporters.bibtex import links_text
 from papercite.model import Author, Group, Paper
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ExportContext, Exporter, Rendered, write_joined
@@ -55,9 +56,8 @@ _TAG_NAME = re.compile(r"[A-Z][A-Z0-9]")
 
 def ris_lines(paper: Paper, prefer_published: bool = False) -> list[tuple[str, str]]:
     """The ``(tag, value)`` pairs of one record, ``TY`` first and ``ER`` last."""
-    venue = published_venue(paper, prefer_published)
-    preprint = paper.is_preprint and venue is None
-    typed = paper.type is not None and not preprint
+    cited = cite(paper, prefer_published)
+    venue, preprint, typed = cited.venue, cited.preprint, cited.typed
     kind = "JOUR" if preprint else (fieldmap.type_name("ris", paper.type) if typed else "GEN")
     if venue is not None:
         kind = "CONF" if venue.proceedings else "JOUR"
@@ -82,10 +82,10 @@ def ris_lines(paper: Paper, prefer_published: bool = False) -> list[tuple[str, s
         tags += _typed_tags(paper, kind)
     if paper.arxiv_id:
         tags.append(("AN", f"arXiv:{arxivids.eprint(paper.arxiv_id, paper.extra)}"))
-    doi = venue.doi if venue else (arxiv_doi(paper) if not typed else paper.doi)
+    doi = cited.doi
     if doi:
         tags.append(("DO", doi))
-    url = arxiv_url(paper) if not typed else paper.url
+    url = cited.url
     if url:
         tags.append(("UR", url))
     if paper.category:

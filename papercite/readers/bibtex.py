@@ -26,7 +26,6 @@ from papercite.model import Author, DatePrecision, Group, Paper, Person, Source
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
 from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, own_url, preprint_type
-from papercite.readers.csljson import arxiv_id_from
 from papercite.text.latex import latex_to_text
 
 
@@ -183,7 +182,7 @@ def arxiv_id_of(fields: dict[str, str]) -> str | None:
         found = arxivids.id_in(fields.get(name, ""))
         if found:
             return found
-    found = arxiv_id_from({"DOI": fields.get("doi", ""), "URL": fields.get("url", "")})
+    found = arxivids.id_from(None, fields.get("doi"), fields.get("url"))
     if found:
         return found
     for name in ("journal", "journaltitle", "note", "howpublished"):

@@ -34,22 +34,6 @@ class ItemError(ValueError):
     """An item that cannot become a record."""
 
 
-def arxiv_id_from(item: dict[str, Any]) -> str | None:
-    number = item.get("number")
-    if number and str(number).lower().startswith("arxiv:"):
-        found = arxivids.id_in(str(number))
-        if found:
-            return found
-    doi = item.get("DOI")
-    found = arxivids.id_from_doi(str(doi)) if doi else None
-    if found:
-        return found
-    url = item.get("URL")
-    if url and "arxiv.org/" in str(url):
-        return arxivids.id_in(str(url).split("arxiv.org/", 1)[1])
-    return None
-
-
 def _person(name: dict[str, Any]) -> Person:
     def part(key: str) -> str:
         value = name.get(key)
@@ -161,7 +145,7 @@ def item_to_paper(item: Any, source: Source) -> Paper:
     custom = custom.get("papercite") if isinstance(custom, dict) else None
     if not isinstance(custom, dict):
         custom = {}  # another tool's "custom", or a damaged one: papercite's extras are simply absent
-    arxiv_id = arxiv_id_from(item)
+    arxiv_id = arxivids.id_from(item.get("number"), item.get("DOI"), item.get("URL"))
     doi = clean_doi(str(item["DOI"])) if get("DOI") else None
     url = clean_url(str(item["URL"])) if get("URL") else None
     # papercite's own list of links, else those in the note (and the item's URL, which may be one).

@@ -21,7 +21,6 @@ from papercite.model import Author, DatePrecision, Group, Paper, Person, Source,
 from papercite.plugins.hookspecs import hookimpl
 from papercite.plugins.types import ReadContext, Reader
 from papercite.readers import clean_doi, clean_url, date_from_parts, own_doi, own_url, preprint_type
-from papercite.readers.csljson import arxiv_id_from
 from papercite.text.texify import escape_text
 
 _TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*))?$")
@@ -111,8 +110,7 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
     date, precision = _issued(values)
     doi = clean_doi(first("DO"))
     urls = [clean_url(u) for tag in ("UR", "L2", "L1", "L4") for u in values.get(tag, []) if u]
-    pseudo_item = {"number": first("AN", "M1"), "DOI": doi or "", "URL": next(iter(urls), "")}
-    arxiv_id = arxiv_id_from(pseudo_item)
+    arxiv_id = arxivids.id_from(first("AN", "M1"), doi, next(iter(urls), None))
     keywords = [k for k in values.get("KW", []) if k]
     categories = [k for k in keywords if arxivids.is_category(k)]
     abstract = first("AB", "N2")
