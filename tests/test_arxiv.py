@@ -315,7 +315,7 @@ def test_requests_to_arxiv_keep_their_distance() -> None:
     with HttpClient(HttpSettings(cache=False), sleep=waits.append) as http:
         http.pace("http://127.0.0.1:9", 3.0)
         for _ in range(3):
-            http._keep_pace("http://127.0.0.1:9/api/query")
+            http.limits.keep_pace("http://127.0.0.1:9/api/query")
     # no time passes with this sleep: the requests are due 3 and 6 seconds after the first
     assert [round(w) for w in waits] == [3, 6]
 

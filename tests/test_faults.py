@@ -162,7 +162,7 @@ def test_a_cache_locked_for_good_is_given_up_with_a_warning(checker: Checker, tm
     checker.github.add_repo("a/b")
     path = listing(tmp_path, "https://github.com/a/b")
     checker.json(path)
-    monkeypatch.setattr("papercite.http.client.LOCK_WAIT", 0.5)
+    monkeypatch.setattr("papercite.http.cache.LOCK_WAIT", 0.5)
     lock = sqlite3.connect(checker.cache / "http-cache.sqlite")
     lock.execute("BEGIN EXCLUSIVE")  # and never released while papercite runs
     try:
