@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from papercite.model import Paper
 from papercite.plugins.types import ExportContext, Exporter
-from papercite.readers.bibtex import arxiv_id_of
+from papercite.readers.bibentry import arxiv_id_of
 from papercite.text.latex import latex_to_text
 
 

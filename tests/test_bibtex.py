@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from papercite.cli import make_cli
 from papercite.diagnostics import Diagnostics
-from papercite.exporters.bibtex import name_list
+from papercite.exporters.bibnames import name_list
 from papercite.model import Group, Paper, Person, Source
 from papercite.plugins import ExportContext, ExportOptions, ReadContext, Registry, get_plugin_manager
 from papercite.text.latex import latex_to_text

@@ -101,7 +101,8 @@ def test_the_fast_name_split_agrees_with_bibtexparser(name):
     """``Family, Given`` is split without bibtexparser; whatever it takes is split exactly as
     bibtexparser would, and anything else (particles, braces, suffixes) is left to it."""
     from papercite.model import Person
-    from papercite.readers.bibtex import _name_parts, _plain, _simple_name
+    from papercite.readers.bibnames import _name_parts, _simple_name
+    from papercite.readers.bibnames import plain as _plain
 
     fast = _simple_name(name)
     if fast is None:

@@ -126,7 +126,7 @@ def test_merge_knows_a_biblatex_entry_by_the_arxiv_id_in_its_journaltitle(tmp_pa
 
 
 def test_the_bibtex_reader_reads_mendeleys_arxivid():
-    from papercite.readers.bibtex import arxiv_id_of
+    from papercite.readers.bibentry import arxiv_id_of
 
     assert arxiv_id_of({"arxivid": "2210.02414"}) == "2210.02414"
     assert arxiv_id_of({"journaltitle": "arXiv preprint arXiv:2308.03688"}) == "2308.03688"

@@ -312,7 +312,7 @@ def test_bibtex_is_read_in_workers_with_the_same_output_and_messages(tmp_path, m
     ],
 )
 def test_bibtex_whose_entries_depend_on_each_other_is_read_in_one_process(tmp_path, monkeypatch, extra, why):
-    from papercite.readers.bibtex import entries_together
+    from papercite.readers.bibsplit import entries_together
 
     path = tmp_path / "library.bib"
     path.write_text(_fixture_bib(tmp_path) + "\n" + extra)
@@ -326,7 +326,7 @@ def test_bibtex_whose_entries_depend_on_each_other_is_read_in_one_process(tmp_pa
 
 
 def test_bibtex_that_is_not_utf8_is_read_in_one_process(tmp_path):
-    from papercite.readers.bibtex import entries_together
+    from papercite.readers.bibsplit import entries_together
 
     path = tmp_path / "latin1.bib"
     path.write_bytes("@article{a, title = {Caf\u00e9}}\n".encode("latin-1"))
@@ -360,7 +360,7 @@ def test_real_bibliographies_give_the_same_output_in_workers(tmp_path, monkeypat
 def test_bibtex_macros_at_the_top_are_handed_to_every_chunk(tmp_path, monkeypatch):
     """DBLP's and JabRef's layout: @string definitions first; every chunk reads them first,
     so an entry far down resolves its macro in a worker as in one process."""
-    from papercite.readers.bibtex import entries_together
+    from papercite.readers.bibsplit import entries_together
 
     path = tmp_path / "library.bib"
     macros = '@string{neurips = "Advances in Neural Information Processing Systems"}\n@string{ai = "AI"}\n\n'

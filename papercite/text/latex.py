@@ -23,6 +23,15 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from papercite.text.latexmacros import (
+    ACCENTS,
+    CITE_COMMANDS,
+    LETTER_ACCENTS,
+    SYMBOL_OVERRIDES,
+    UNWRAP,
+    macro_tables,
+)
+
 # Anything that makes a string LaTeX rather than plain text; without it the
 # text is returned as is (after white-space folding). Substring tests beat a
 # regular-expression scan several times over on long plain abstracts.
@@ -52,52 +61,6 @@ def _specials(text: str) -> str:
     return text
 
 
-# Combining marks for the accent macros (as pylatexenc renders them).
-_ACCENTS = {
-    "'": "\u0301",
-    "`": "\u0300",
-    "^": "\u0302",
-    '"': "\u0308",
-    "~": "\u0303",
-    "=": "\u0304",
-    ".": "\u0307",
-    "u": "\u0306",
-    "v": "\u030c",
-    "H": "\u030b",
-    "c": "\u0327",
-    "d": "\u0323",
-    "b": "\u0331",
-    "k": "\u0328",
-    "r": "\u030a",
-}
-_LETTER_ACCENTS = frozenset("udvHcbkr")  # accents spelled as letters: need an argument
-
-# Macros whose single argument is simply shown.
-_UNWRAP = frozenset(
-    [
-        "textit",
-        "textbf",
-        "emph",
-        "textrm",
-        "textsf",
-        "texttt",
-        "textsc",
-        "textsl",
-        "textup",
-        "textmd",
-        "textnormal",
-        "text",
-        "mathrm",
-        "mbox",
-        "hbox",
-        "underline",
-        "uline",
-        "ensuremath",
-    ]
-)
-CITE_COMMANDS = frozenset("cite citep citet citealp citealt citeauthor citeyear nocite".split())
-
-
 # Text symbols pylatexenc lacks or renders otherwise; these are what
 # papercite writes for literal characters in BibTeX, so they must read back.
 # pylatexenc logs what it cannot make sense of (a \url without argument, \input{}) as warnings,
@@ -105,59 +68,9 @@ CITE_COMMANDS = frozenset("cite citep citet citealp citealt citeauthor citeyear 
 # problems with the input itself; these are not the user's business.
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
-_SYMBOL_OVERRIDES = {
-    "textbraceleft": "{",
-    "textbraceright": "}",
-    "textasciicircum": "^",
-    "textasciitilde": "~",
-    "textbackslash": "\\",
-    "textperiodcentered": "\u00b7",  # pylatexenc says U+02D9 (a dot accent); LaTeX prints a middle dot
-    # Logos, which plain text spells out (pylatexenc drops them: "The \\TeX book" -> "The book").
-    "TeX": "TeX",
-    "LaTeX": "LaTeX",
-    "LaTeXe": "LaTeX2e",
-    "BibTeX": "BibTeX",
-    "XeTeX": "XeTeX",
-    "XeLaTeX": "XeLaTeX",
-    "LuaTeX": "LuaTeX",
-    "LuaLaTeX": "LuaLaTeX",
-    "ConTeXt": "ConTeXt",
-    "AmS": "AMS",
-    "MF": "Metafont",
-    "MP": "MetaPost",
-}
-
 
 class _Unsupported(Exception):
     """Raised by the fast renderer for LaTeX it leaves to pylatexenc."""
-
-
-@lru_cache(maxsize=1)
-def _macro_tables() -> tuple[dict[str, str], frozenset[str]]:
-    """From pylatexenc: argument-less macros with a constant rendering
-    (``\\times`` -> ×), and the names of macros that take arguments."""
-    from pylatexenc import latex2text, latexwalker
-
-    text_db = latex2text.get_default_latex_context_db()
-    walk_db = latexwalker.get_default_latex_context_db()
-    symbols: dict[str, str] = {}
-    for spec in text_db.iter_macro_specs():
-        repl = spec.simplify_repl
-        walk = walk_db.get_macro_spec(spec.macroname)
-        if isinstance(repl, str) and "%" not in repl and not (walk and walk.args_parser.argspec):
-            symbols[spec.macroname] = repl
-    symbols.update(_SYMBOL_OVERRIDES)
-    with_args = frozenset(spec.macroname for spec in walk_db.iter_macro_specs() if spec.args_parser.argspec)
-    return symbols, with_args
-
-
-@lru_cache(maxsize=256)
-def argument_spec(name: str) -> str:
-    """pylatexenc's argument spec of a macro (``"{"``, ``"[{"``, ...); ``""`` if it takes none or is unknown."""
-    from pylatexenc import latexwalker
-
-    spec = latexwalker.get_default_latex_context_db().get_macro_spec(name)
-    return spec.args_parser.argspec if spec else ""
 
 
 def _escape_literals(source: str) -> str:
@@ -197,7 +110,7 @@ def _pylatexenc_converter():
         prepend=True,
         macros=[MacroSpec("href", "{{"), MacroSpec("url", "{"), MacroSpec("footnote", "[{")]
         + [MacroSpec(name, "*[[{") for name in CITE_COMMANDS]
-        + [MacroSpec(name, "{") for name in _UNWRAP],
+        + [MacroSpec(name, "{") for name in UNWRAP],
     )
     text_db = latex2text.get_default_latex_context_db()
     text_db.add_context_category(
@@ -208,9 +121,9 @@ def _pylatexenc_converter():
             latex2text.MacroTextSpec("href", href),
             latex2text.MacroTextSpec("footnote", footnote),
         ]
-        + [latex2text.MacroTextSpec(name, text) for name, text in _SYMBOL_OVERRIDES.items()]
+        + [latex2text.MacroTextSpec(name, text) for name, text in SYMBOL_OVERRIDES.items()]
         + [latex2text.MacroTextSpec(name, cite) for name in CITE_COMMANDS]
-        + [latex2text.MacroTextSpec(name, unwrap) for name in _UNWRAP],
+        + [latex2text.MacroTextSpec(name, unwrap) for name in UNWRAP],
     )
     return latex2text.LatexNodes2Text(latex_context=text_db), walk_db
 
@@ -330,13 +243,13 @@ class _Renderer:
         return "".join(out)
 
     def _symbol(self, char: str) -> str:
-        if char in _ACCENTS:
+        if char in ACCENTS:
             return self._accent(char)
         if char == "\\":
             return "\n"
         if char in ",;: ":
             return " "
-        symbols = _macro_tables()[0]
+        symbols = macro_tables()[0]
         if char in symbols:
             return symbols[char]
         if char in "&%$#_{}":
@@ -344,9 +257,9 @@ class _Renderer:
         raise _Unsupported
 
     def _macro(self, name: str) -> str:
-        if name in _UNWRAP:
+        if name in UNWRAP:
             return self._argument()
-        if name in _LETTER_ACCENTS:
+        if name in LETTER_ACCENTS:
             return self._accent(name)
         if name == "url":
             return self._raw_argument()
@@ -359,7 +272,7 @@ class _Renderer:
             return "[" + ", ".join(k.strip() for k in keys.split(",")) + "]"
         if name == "footnote":
             return f" ({self._argument()})"
-        symbols, with_args = _macro_tables()
+        symbols, with_args = macro_tables()
         if name in symbols:
             return symbols[name]
         if name in with_args:
@@ -412,15 +325,16 @@ class _Renderer:
             raise _Unsupported
         if not base:
             return ""
-        return unicodedata.normalize("NFC", base[0] + _ACCENTS[accent] + base[1:])
+        return unicodedata.normalize("NFC", base[0] + ACCENTS[accent] + base[1:])
 
 
-# LaTeX text styles and the CSL rich-text markup for each (CSL-JSON titles carry it).
 _RICH_TAGS = {
     "textit": ("<i>", "</i>"), "emph": ("<i>", "</i>"), "textbf": ("<b>", "</b>"),
     "textsubscript": ("<sub>", "</sub>"), "textsuperscript": ("<sup>", "</sup>"),
     "textsc": ('<span style="font-variant:small-caps;">', "</span>"),
 }  # fmt: skip
+
+
 _RICH_MACRO = re.compile(r"\\(textit|emph|textbf|textsubscript|textsuperscript|textsc)\s*\{")
 
 
