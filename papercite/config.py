@@ -67,7 +67,7 @@ def _read(path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+        import tomli as tomllib  # type: ignore[import-not-found]
     try:
         with path.open("rb") as f:
             return tomllib.load(f)

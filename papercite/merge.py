@@ -67,7 +67,7 @@ def scan_bib(text: str) -> ExistingBib:
             found.titles.add(normalise_title(values["title"]))
     # Keys of blocks bibtexparser could not parse still count as taken.
     for block in library.failed_blocks:
-        m = re.match(r"\s*@\w+\s*[{(]\s*([^,\s]+)", block.raw)
+        m = re.match(r"\s*@\w+\s*[{(]\s*([^,\s]+)", block.raw or "")
         if m:
             found.keys.add(m.group(1))
     return found

@@ -14,7 +14,7 @@ import dataclasses
 import datetime as _dt
 from dataclasses import field
 from enum import Enum
-from typing import TYPE_CHECKING, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
     from typing_extensions import dataclass_transform
@@ -50,13 +50,13 @@ def record(cls: type[_T]) -> type[_T]:
     params = ", ".join(f"{n}=_default_{n}" if f"_default_{n}" in scope else n for n in names)
     body = "".join(f"\n    _set_{n}(self, {n})" for n in names)
     exec(f"def __init__(self, {params}):{body}", scope)
-    init = scope["__init__"]
-    mine, theirs = init.__code__, cls.__init__.__code__  # type: ignore[attr-defined, misc]
+    init: Any = scope["__init__"]
+    mine, theirs = init.__code__, cls.__init__.__code__
     if theirs.co_kwonlyargcount or theirs.co_varnames[: theirs.co_argcount] != mine.co_varnames[: mine.co_argcount]:
         return cls  # keyword-only fields or init-only variables: not the plain case handled here
-    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
-    init.__annotations__ = cls.__init__.__annotations__  # type: ignore[misc]
-    cls.__init__ = init  # type: ignore[misc]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = cls.__init__.__annotations__
+    cls.__init__ = init  # type: ignore[method-assign]
     return cls
 
 

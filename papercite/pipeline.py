@@ -132,7 +132,7 @@ def render_records(
         try:
             task = partial(render_chunk, reader.read, exporter.render, path, as_of, ctx.options)
             apart = jobs > 1 and reader.boundary is not None and _picklable(task) and _apart(reader, path, seekable)
-            if apart:
+            if apart and reader.boundary is not None:
                 if isinstance(apart, str):
                     task = partial(task, prelude=apart)  # what every chunk after the first reads first
                 if seekable:

@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import IO, TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from papercite.diagnostics import Diagnostics
 from papercite.files import ChangedMeanwhile, InputError, iter_lines, write_bytes_atomically
@@ -90,7 +90,7 @@ class Session:
         http_settings: HttpSettings | None = None,
         progress: Callable[[], AbstractContextManager[Progress]] | None = None,
         note: Callable[[str], None] = lambda line: None,
-        stdin: IO[bytes] | None = None,
+        stdin: BinaryIO | None = None,
         verbose: bool = False,
     ) -> None:
         self.registry = registry

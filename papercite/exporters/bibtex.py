@@ -137,7 +137,7 @@ def bibtex_fields(
         if is_preprint and not paper.arxiv_id:
             add("howpublished", "arXiv preprint")
     else:
-        entry_type = fieldmap.type_name(fmt, paper.type)
+        entry_type = fieldmap.type_name(fmt, paper.type or "document")  # typed: a type is there
         if biblatex and any(name == "bibtex:entryset" for name, _ in paper.extra):
             entry_type = "set"  # biblatex's set of entries cited together (BibTeX has none: @misc)
         if entry_type == "phdthesis" and re.search(r"master|msc|m\.sc|magister", paper.var("genre"), re.IGNORECASE):
@@ -234,22 +234,22 @@ def _typed_fields(paper: Paper, add: Callable[..., None], fmt: str, ascii: bool,
         add("type", "phdthesis" if kind == "thesis" else "techreport")  # biblatex wants one; BibTeX's @type says it
     publisher = paper.var("publisher")
     if publisher:
-        name = fieldmap.PUBLISHER_FIELD.get(kind, "publisher")
-        add("institution" if fmt == "biblatex" and name == "school" else name, to_bib(publisher, ascii=ascii))
+        field = fieldmap.PUBLISHER_FIELD.get(kind, "publisher")
+        add("institution" if fmt == "biblatex" and field == "school" else field, to_bib(publisher, ascii=ascii))
     issue, number = paper.var("issue"), paper.var("number") or paper.var("collection-number")
     if kind in fieldmap.JOURNAL_TYPES:
         add("number", escape_text(issue or number, ascii=ascii) or None)
     else:
         add("number", escape_text(number or issue, ascii=ascii) or None)
     for role, people in paper.names:
-        row = _NAME_ROWS.get(role)
-        name = getattr(row, fmt) if row else None
+        name_row = _NAME_ROWS.get(role)
+        name: str | None = getattr(name_row, fmt) if name_row else None
         if name and people:
             add(name, name_list(paper, ascii, people, biblatex=fmt == "biblatex"))
     for variable, value in paper.variables:
         row = fieldmap.FIELDS_BY_CSL.get(variable)
         name = getattr(row, fmt) if row else None
-        if not name or not value or name in ("note",):
+        if row is None or not name or not value or name in ("note",):
             continue
         if row.kind == "verbatim":
             text = escape_text(value, ascii=ascii)

@@ -58,7 +58,7 @@ def ris_lines(paper: Paper, prefer_published: bool = False) -> list[tuple[str, s
     """The ``(tag, value)`` pairs of one record, ``TY`` first and ``ER`` last."""
     cited = cite(paper, prefer_published)
     venue, preprint, typed = cited.venue, cited.preprint, cited.typed
-    kind = "JOUR" if preprint else (fieldmap.type_name("ris", paper.type) if typed else "GEN")
+    kind = "JOUR" if preprint else (fieldmap.type_name("ris", paper.type or "document") if typed else "GEN")
     if venue is not None:
         kind = "CONF" if venue.proceedings else "JOUR"
     tags: list[tuple[str, str]] = [("TY", kind)]

@@ -6,14 +6,15 @@ import datetime as _dt
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import orjson
-import requests
 
 from papercite.http.cache import without_credentials
-from papercite.http.settings import HttpSettings as HttpSettings  # where callers of the client find it
+
+if TYPE_CHECKING:
+    from requests import PreparedRequest
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Stats:
     by_host: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def sent(self, request: requests.PreparedRequest) -> None:
+    def sent(self, request: PreparedRequest) -> None:
         host = urlsplit(request.url or "").netloc
         with self._lock:
             self.requests += 1

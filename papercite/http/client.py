@@ -191,7 +191,7 @@ class HttpClient:
         settings = self._env.get(key)
         if settings is None:
             with requests.Session() as probe:
-                settings = probe.merge_environment_settings(url, {}, None, None, None)
+                settings = dict(probe.merge_environment_settings(url, {}, None, None, None))
             self._env[key] = settings
         return settings
 

@@ -22,7 +22,7 @@ def exhausted(response: requests.Response) -> bool:
     if response.headers.get("x-ratelimit-remaining") == "0":  # GitHub
         return True
     m = _RATELIMIT_R.search(response.headers.get("RateLimit", ""))  # the Hub: "api";r=0;t=55
-    return bool(m) and m.group(1) == "0"
+    return m is not None and m.group(1) == "0"
 
 
 def rate_limit_wait(response: requests.Response, now: float) -> float | None:

@@ -101,7 +101,9 @@ class Adapter(HTTPAdapter):
             manager.pool_classes_by_scheme = _GUARDED_POOLS
         return manager
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False, **kwargs: Any) -> requests.Response:
+    def send(  # type: ignore[override]  # the keywords requests passes, forwarded as they are
+        self, request: requests.PreparedRequest, stream: bool = False, **kwargs: Any
+    ) -> requests.Response:
         self._stats.sent(request)
         watch = _current.watch = _Watch(self._total)
         try:

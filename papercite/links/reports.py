@@ -134,11 +134,16 @@ def _xml(text: str) -> str:
 def write_junit(results: Sequence[LinkResult], out: TextIO, policy: Policy) -> None:
     failures = sum(policy.fails(r.report.status) for r in results)
     skipped = sum(r.report.status is LinkStatus.UNCHECKED and not policy.fails(r.report.status) for r in results)
-    counts = {"tests": str(len(results)), "failures": str(failures), "errors": "0", "skipped": str(skipped)}
+    counts: dict[str, Any] = {
+        "tests": str(len(results)),
+        "failures": str(failures),
+        "errors": "0",
+        "skipped": str(skipped),
+    }
     suites = ET.Element("testsuites", name="papercite check-links", **counts)
     suite = ET.SubElement(suites, "testsuite", name="papercite check-links", **counts)
     for r in results:
-        attrs = {"classname": _xml(r.source.file if r.source else "-"), "name": _xml(r.report.url)}
+        attrs: dict[str, Any] = {"classname": _xml(r.source.file if r.source else "-"), "name": _xml(r.report.url)}
         if r.source:
             attrs.update(file=_xml(r.source.file), line=str(r.source.line))
         case = ET.SubElement(suite, "testcase", **attrs)

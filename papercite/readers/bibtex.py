@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from papercite.diagnostics import Diagnostics
 from papercite.model import Paper, Source
@@ -111,7 +112,7 @@ def _macro_resolver():  # -> a bibtexparser middleware
             super().__init__(allow_inplace_modification=True)
             self.known: dict[str, object] = {}
 
-        def transform(self, library):  # type: ignore[no-untyped-def]
+        def transform(self, library):
             # Keys are case-insensitive; later definitions win (as in bibtexparser and BibTeX).
             self.known.update({key.lower(): string.value for key, string in library.strings_dict.items()})
             for entry in library.entries:
@@ -144,7 +145,7 @@ def read_bibtex(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
     for start, text in _block_chunks(lines):
         any_text = any_text or bool(text.strip())
         library = bibtexparser.parse_string(text, parse_stack=stack)
-        blocks = []
+        blocks: list[tuple[int | None, Any, bool]] = []
         for block in library.failed_blocks:
             entry = getattr(block, "ignore_error_block", None)
             # A key bibtexparser saw before in this chunk: the entry is fine, and read like any other.
@@ -156,9 +157,9 @@ def read_bibtex(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
                 )
             )
         blocks += [(entry.start_line, entry, False) for entry in library.entries]
-        for line, block, failed in sorted(blocks, key=lambda b: b[0]):
+        for line, block, failed in sorted(blocks, key=lambda b: b[0] or 0):
             any_block = True
-            source = Source(ctx.source, ctx.line_offset + start + line + 1)
+            source = Source(ctx.source, ctx.line_offset + start + (line or 0) + 1)
             if failed:
                 error = getattr(block, "error", None)
                 reason = str(error) if error and str(error) else "syntax error (unbalanced braces or a missing comma?)"
@@ -192,10 +193,10 @@ class _References:
     def __init__(self, report: Diagnostics) -> None:
         self.report = report
         self.parents: dict[str, dict[str, str]] = {}
-        self.held: list[tuple[object, Source, list[str]]] = []
+        self.held: list[tuple[Any, Source, list[str]]] = []
         self.keys: dict[str, Source] = {}
 
-    def add(self, entry, source: Source) -> Iterator[Paper]:  # type: ignore[no-untyped-def]
+    def add(self, entry: Any, source: Source) -> Iterator[Paper]:
         fields = {f.key.lower(): f.value for f in entry.fields if isinstance(f.value, str)}
         kind = entry.entry_type.lower()
         key = entry.key.strip()
@@ -232,7 +233,7 @@ class _References:
             if paper is not None:
                 yield paper
 
-    def _record(self, entry, source: Source, inherited: dict[str, str]) -> Paper | None:  # type: ignore[no-untyped-def]
+    def _record(self, entry: Any, source: Source, inherited: dict[str, str]) -> Paper | None:
         try:
             paper = entry_to_paper(entry, source, inherited)
         except ValueError as exc:

@@ -152,7 +152,7 @@ def _glued_candidates(pieces: list[str], k: int, rest: tuple[NameShape, ...]) ->
         first = parse_name(glued[i:])
         if first is not None:
             boundary = _boundary_score(glued[i - 1], glued[i:])
-            implausible = boundary == 2 and _splits_a_plural_acronym(glued, i)
+            implausible = int(boundary == 2 and _splits_a_plural_acronym(glued, i))
             # A title ending in a list of name-shaped words (", Ji") means the split is too late.
             if title_has_comma and i <= _SHORT_LIST_END:
                 implausible += _name_shaped(glued[:i])

@@ -190,7 +190,7 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         extra += [(str(k), v) for k, v in fields.items() if isinstance(v, str) and (str(k), v) not in extra]
     category = category if isinstance(category, str) else None
     csl_type = kind if type(kind) is str and kind in _CSL_TYPES else "document"
-    csl_type, kept = preprint_type(csl_type, arxiv_id, category, tuple(variables))
+    final_type, kept = preprint_type(csl_type, arxiv_id, category, tuple(variables))
     paper = Paper(
         title=title,
         authors=authors,
@@ -207,7 +207,7 @@ def item_to_paper(item: Any, source: Source) -> Paper:
         arxiv_id=arxiv_id,
         doi=own_doi(doi, arxiv_id),
         url=own_url(url, arxiv_id),
-        type=csl_type,
+        type=final_type,
         key=_key(item),
         variables=kept,
         names=tuple(names),

@@ -133,7 +133,7 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
     it = iter(lines)
     pushed: list[str] = []  # lines taken ahead for an indented item that was not one, in reverse
     while True:
-        line = pushed.pop() if pushed else next(it, None)  # type: ignore[arg-type]
+        line = pushed.pop() if pushed else next(it, None)
         if line is None:
             break
         number += line_start

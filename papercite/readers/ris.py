@@ -160,7 +160,7 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
         else:
             add(row.csl, value.strip() if row.kind == "verbatim" else escape_text(value.strip()))
     category = categories[0] if categories else None
-    kind, kept = preprint_type(kind, arxiv_id, category, tuple(variables))
+    csl_type, kept = preprint_type(kind, arxiv_id, category, tuple(variables))
     paper = Paper(
         title=escape_text(title),
         authors=tuple(authors),
@@ -175,7 +175,7 @@ def record_to_paper(tags: list[tuple[str, str]], source: Source) -> Paper:
         arxiv_id=arxiv_id,
         doi=own_doi(doi, arxiv_id),
         url=next((u for u in urls if own_url(u, arxiv_id)), None),
-        type=kind,
+        type=csl_type,
         key=first("ID") or None,
         variables=kept,
         names=tuple((role, tuple(people)) for role, people in names.items()),

@@ -50,7 +50,7 @@ def _encode_char(ch: str) -> str:
 
     want = unicodedata.normalize("NFKC", ch)
     candidates = [_encoder().unicode_to_latex(ch)]
-    base, *marks = unicodedata.normalize("NFD", ch)
+    base, *marks = list(unicodedata.normalize("NFD", ch))
     if marks and base.isascii() and all(m in _ACCENTS for m in marks):
         spelled = base
         for mark in marks:

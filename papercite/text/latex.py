@@ -292,7 +292,7 @@ class _Renderer:
         m = self._peek()
         if m is None or m.lastgroup != "open":
             raise _Unsupported
-        depth, parts = 1, []
+        depth, parts = 1, list[str]()
         self._take()
         while (tok := self._take()) is not None:
             if tok.lastgroup == "open":
