@@ -20,7 +20,7 @@ from papercite.text.texify import escape_text
 from consumers import pandoc3, pandoc_csl
 from records import TRICKY
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "glm-listing.txt"
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "glm-listing.txt"
 AS_OF = dt.date(2026, 11, 27)
 TAG_LINE = re.compile(r"^[A-Z][A-Z0-9]  - .*$")
 

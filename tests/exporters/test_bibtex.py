@@ -22,7 +22,7 @@ from papercite.text.texify import to_bib
 from consumers import biber_validate, bibtex_and_pdflatex, pandoc_csl
 from records import TRICKY
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 FIXTURE = ROOT / "fixtures" / "glm-listing.txt"
 AS_OF = "2026-11-27"
 

@@ -24,7 +24,7 @@ from standins import ArxivAPI, slow
 from standins import Paper as ArxivPaper
 
 AS_OF = "2026-11-27"
-SCHEMA = Path(__file__).parent.parent / "fixtures" / "schemas" / "csl-data.json"
+SCHEMA = Path(__file__).parents[2] / "fixtures" / "schemas" / "csl-data.json"
 
 
 # Author names arXiv's records spell otherwise than the listing (checked on arxiv.org).

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from papercite.cli import make_cli
 from papercite.files import atomic_output
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 FIXTURE = ROOT / "fixtures" / "glm-listing.txt"
 KEYS = ["title", "authors", "et_al", "affiliations", "category", "date", "has_code", "abstract",
         "abstract_text", "urls", "source"]

@@ -18,7 +18,7 @@ from papercite.model import Group, Paper, Person
 from papercite.plugins import ExportContext, ExportOptions, ReadContext, Registry, get_plugin_manager
 from papercite.readers.listing import read_listing
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "glm-listing.txt"
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "glm-listing.txt"
 STYLES = ["apa", "ieee", "chicago-author-date", "harvard"]
 GROUPS = ["GLM-5 Team", "GLM-4. 5 Team", "GLM-V Team", "Team GLM"]
 

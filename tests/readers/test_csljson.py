@@ -22,7 +22,7 @@ from papercite.text.texify import escape_text
 from consumers import pandoc_csl
 from records import TRICKY
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 FIXTURE = ROOT / "fixtures" / "glm-listing.txt"
 SCHEMA_PATH = ROOT / "fixtures" / "schemas" / "csl-data.json"
 AS_OF = dt.date(2026, 11, 27)

@@ -25,7 +25,7 @@ from conftest import Checker
 from test_check_links import by_url, listing
 
 # shared/ lies beside the checkout (for developers and in CI); PAPERCITE_REAL_WORLD may name it elsewhere.
-REAL_WORLD = Path(os.environ.get("PAPERCITE_REAL_WORLD") or Path(__file__).resolve().parents[2] / "shared" / "real-world")
+REAL_WORLD = Path(os.environ.get("PAPERCITE_REAL_WORLD") or Path(__file__).resolve().parents[3] / "shared" / "real-world")
 RECORDINGS = REAL_WORLD / "services" / "recordings"
 _HOP_BY_HOP = {"content-length", "content-encoding", "transfer-encoding", "connection"}
 

@@ -8,7 +8,7 @@ import pytest
 
 from papercite.text.latex import latex_to_text, pylatexenc_to_text
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "glm-listing.txt"
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "glm-listing.txt"
 ABSTRACTS = FIXTURE.read_text(encoding="utf-8").splitlines()[2::3]
 
 SAMPLES = [

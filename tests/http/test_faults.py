@@ -21,7 +21,7 @@ from conftest import Checker
 from standins import json_response
 from test_check_links import listing
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 from make_listing import generate  # noqa: E402
 

@@ -16,7 +16,7 @@ from papercite.http.client import HttpClient, HttpSettings, RateLimited
 from conftest import Checker
 from standins import HubAPI, json_response, slow, truncated
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).parents[2]
 FIXTURE = ROOT / "fixtures" / "glm-listing.txt"
 
 

@@ -12,7 +12,7 @@ from papercite.model import Group, Person
 from papercite.plugins.types import ReadContext
 from papercite.readers.listing import read_listing
 
-FIXTURE = Path(__file__).parent.parent / "fixtures" / "glm-listing.txt"
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "glm-listing.txt"
 AS_OF = dt.date(2026, 11, 27)
 
 P = Person
