@@ -281,13 +281,11 @@ def byte_ranges(
 
 def range_lines(part: ByteRange) -> Iterator[str]:
     """The decoded lines of ``part``, with :class:`InputError` at a line that is not text (as
-    :func:`iter_lines` reports it)."""
-    piece = LONG_LINE if part.pieces else None
+    :func:`iter_lines` reports it). A part with an end is read when this is called."""
+    if part.end is None:
+        return _rest_lines(part)
     with _open(part.path) as stream:
         stream.seek(part.start)
-        if part.end is None:
-            yield from _decode_lines(stream, part.path, part.offset + 1, piece)
-            return
         data = stream.read(part.end - part.start)
     if b"\0" not in data:
         try:
@@ -295,10 +293,16 @@ def range_lines(part: ByteRange) -> Iterator[str]:
         except UnicodeDecodeError:
             pass  # the line by line path says where
         else:
-            # The part is in memory and all text: split at C speed (on "\n" only, as bytes are).
-            yield from io.StringIO(text, newline="\n")
-            return
-    yield from _decode_lines(io.BytesIO(data), part.path, part.offset + 1, piece)
+            # The part is in memory and all text: split at C speed (on "\n" only, as bytes are),
+            # and handed over without a generator between the lines and the reader.
+            return iter(io.StringIO(text, newline="\n"))
+    return _decode_lines(io.BytesIO(data), part.path, part.offset + 1, LONG_LINE if part.pieces else None)
+
+
+def _rest_lines(part: ByteRange) -> Iterator[str]:
+    with _open(part.path) as stream:
+        stream.seek(part.start)
+        yield from _decode_lines(stream, part.path, part.offset + 1, LONG_LINE if part.pieces else None)
 
 
 class ChangedMeanwhile(Exception):

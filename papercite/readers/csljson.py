@@ -148,15 +148,16 @@ def read_csljson(lines: Iterable[str], ctx: ReadContext) -> Iterator[Paper]:
                 gathered.append(more)
                 if more in closers:
                     break
+            text = "".join(gathered)
             try:
-                item = orjson.loads("".join(gathered).strip(_SEPARATORS))
+                item = orjson.loads(text.strip(_SEPARATORS))
             except (orjson.JSONDecodeError, RecursionError):
                 pushed = gathered[:0:-1]  # not one item: the lines go the general way
             else:
                 seen_any = True
                 start = number
-                number += sum(g.endswith("\n") for g in gathered[:-1])
                 line_start = gathered[-1].endswith("\n")
+                number += text.count("\n") - line_start  # the line ends before the last line's
                 paper = _item(item, Source(ctx.source, start), report)
                 if paper is not None:
                     yield paper
