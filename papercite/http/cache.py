@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
-import sqlite3
 import stat
 import time
 from collections.abc import Callable
@@ -174,6 +173,8 @@ def open_session(
     """A session answering from the cache at ``path`` (``mount`` adds the client's adapter), or
     one without a cache, with a warning, when the cache is unsafe, locked for long or unusable;
     an unreadable cache is rebuilt."""
+    import sqlite3  # here: the command line imports this module for without_credentials alone
+
     from requests import Session
 
     try:
@@ -218,6 +219,8 @@ def _writable_soon(path: Path) -> bool:
     is rebuilt by the caller."""
     if not path.exists():
         return True
+    import sqlite3
+
     try:
         with contextlib.closing(sqlite3.connect(path, timeout=LOCK_WAIT)) as db:
             db.execute("BEGIN IMMEDIATE")
