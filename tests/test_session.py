@@ -132,7 +132,7 @@ def test_a_third_party_checker_gets_its_flag_settings_key_config_line_and_limits
     assert _run(factory, "check-links", "papers.txt", "--checker", "paste", PASTE_DEPTH="5").exit_code == 0
     assert plugin.seen[-1][1] == 5  # the environment beats the file
     shown = _run(factory, "config", "check-links", PASTE_TOKEN="s3cret").stdout
-    assert "paste-depth = 4  # " in shown and "paste-api = null  # default" in shown
+    assert "paste-depth = 4  # " in shown and 'paste-api = "https://paste.example"  # default' in shown
     assert "paste-token: set in environment PASTE_TOKEN" in shown and "s3cret" not in shown
 
 

@@ -131,9 +131,9 @@ def _setting_option(setting: Setting) -> Decorator:
         f"--{setting.name}",
         _PREFIX + setting.name.replace("-", "_"),
         type=kind,
-        default=None,
+        default=setting.default,  # click reads the environment and the settings file before it
         envvar=list(setting.env) or None,
-        metavar="URL" if setting.url else ("SECONDS" if "delay" in setting.name else "VALUE"),
+        metavar=setting.metavar or ("URL" if setting.url else "VALUE"),
         callback=_url if setting.url else None,
         help=setting.help + shown,
     )

@@ -63,6 +63,7 @@ SETTINGS = (
         default=DELAY,
         type=float,
         minimum=0,
+        metavar="SECONDS",
     ),
 )
 SERVICE = Service("arXiv", url="arxiv-api", concurrency=1, pace="arxiv-delay")

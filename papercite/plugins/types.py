@@ -108,6 +108,7 @@ class Setting:
     url: bool = False
     secret: bool = False
     minimum: float | None = None  # for numbers
+    metavar: str | None = None  # the option's placeholder in --help (default: URL or VALUE)
 
 
 @dataclass(frozen=True)
