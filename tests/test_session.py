@@ -133,7 +133,7 @@ def test_a_third_party_checker_gets_its_flag_settings_key_config_line_and_limits
     assert plugin.seen[-1][1] == 5  # the environment beats the file
     shown = _run(factory, "config", "check-links", PASTE_TOKEN="s3cret").stdout
     assert "paste-depth = 4  # " in shown and 'paste-api = "https://paste.example"  # default' in shown
-    assert "paste-token: set in environment PASTE_TOKEN" in shown and "s3cret" not in shown
+    assert "paste-token: set in environment PASTE_TOKEN, sent to Paste only" in shown and "s3cret" not in shown
 
 
 @pytest.mark.parametrize("content", ['paste-api = "http://127.0.0.1:9/evil"\n', 'paste-token = "x"\n'])

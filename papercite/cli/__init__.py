@@ -32,9 +32,10 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
     registry = Registry(pm_factory())
     enrichers = [registry.enricher(name) for name in registry.enrichers.names()]
     checkers = [enricher for enricher in enrichers if enricher.checker is not None]
+    services = {service.token: service.name for service in plugin_settings.services(enrichers) if service.token}
     secrets = {
-        "export": [s for s in plugin_settings.declared(enrichers) if s.secret],
-        "check-links": [s for s in plugin_settings.declared(checkers) if s.secret],
+        command: [(s, services.get(s.name)) for s in plugin_settings.declared(plugins) if s.secret]
+        for command, plugins in (("export", enrichers), ("check-links", checkers))
     }
     # A settings file in a checked repository does not choose where requests and tokens go.
     not_from_files = {

@@ -14,8 +14,9 @@ from papercite.http.cache import without_credentials
 from papercite.plugins.types import Setting
 
 
-def command(secrets: Mapping[str, Sequence[Setting]]) -> click.Command:
-    """``secrets``: the tokens each command's plugins read from the environment, shown as set or not."""
+def command(secrets: Mapping[str, Sequence[tuple[Setting, str | None]]]) -> click.Command:
+    """``secrets``: the tokens each command's plugins read from the environment, with the
+    service each goes to, shown as set or not (never their values)."""
 
     @click.command("config")
     @click.argument("command_name", metavar="[COMMAND]", required=False)
@@ -48,10 +49,11 @@ def command(secrets: Mapping[str, Sequence[Setting]]) -> click.Command:
                 value, origin = _effective(param, mapped.get(name, {}), path)
                 key = next(opt for opt in param.opts if opt.startswith("--"))[2:]
                 click.echo(f"{key} = {json.dumps(value, default=str)}  # {origin}")
-            for setting in secrets.get(name, ()):
+            for setting, service in secrets.get(name, ()):
                 found = next((env for env in setting.env if os.environ.get(env, "").strip()), None)
                 where = f"set in environment {found}" if found else f"not set ({' or '.join(setting.env)})"
-                click.echo(f"# {setting.name}: {where}; a secret: from the environment only, never shown")
+                to = f", sent to {service} only" if service else ""
+                click.echo(f"# {setting.name}: {where}{to}; a secret: from the environment only, never shown")
 
     return show_config
 
