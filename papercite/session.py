@@ -94,7 +94,7 @@ class Session:
         verbose: bool = False,
     ) -> None:
         self.registry = registry
-        self.diagnostics = diagnostics or Diagnostics()
+        self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
         self.environ = dict(os.environ if environ is None else environ)
         self.given = dict(given or {})
         self.http_settings = http_settings or HttpSettings(cache_dir=self.environ.get("PAPERCITE_CACHE_DIR"))
