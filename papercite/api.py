@@ -49,9 +49,7 @@ def _session(
     environ: Mapping[str, str] | None = None,
     given: Mapping[str, Any] | None = None,
 ) -> Session:
-    env = dict(os.environ if environ is None else environ)
-    http = settings or HttpSettings(offline=offline, cache_dir=env.get("PAPERCITE_CACHE_DIR"))
-    return Session(registry(), diagnostics, environ=env, given=given, http_settings=http)
+    return Session(registry(), diagnostics, environ=environ, given=given, http_settings=settings, offline=offline)
 
 
 def read(

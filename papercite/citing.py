@@ -7,7 +7,6 @@ CITATION.cff example, so that the formats agree on what a record is cited as.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from papercite.model import Paper
@@ -54,14 +53,15 @@ def arxiv_url(paper: Paper, arxiv_id: str | None = None) -> str | None:
     return f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     """What a record is cited as.
 
     ``venue``: the published version cited instead of the preprint (``--prefer-published``);
     ``preprint``: cited as an arXiv preprint; ``typed``: cited as its own bibliographic type
     (a bibliography's record that is not a preprint); ``doi`` and ``url``: those of what is
     cited (a preprint's, or an untyped record's, fall back to the arXiv DOI and page).
+    (A tuple: one is made for every record written, and a tuple is made several times faster
+    than a frozen dataclass.)
     """
 
     venue: Venue | None

@@ -75,7 +75,8 @@ class Session:
 
     ``environ`` is where the plugins' settings (service URLs, tokens) are read when ``given``
     does not hold them (default: ``os.environ``); ``http_settings`` the HTTP client's (cache,
-    timeouts, offline). ``progress`` opens a progress display for a run of enrichers; ``note``
+    timeouts, offline; by default the cache directory ``PAPERCITE_CACHE_DIR`` names, and
+    ``offline``). ``progress`` opens a progress display for a run of enrichers; ``note``
     prints a line for the user (``--explain``); ``verbose`` lets a failing plugin's exception
     through instead of a :class:`Stop`.
     """
@@ -88,6 +89,7 @@ class Session:
         environ: Mapping[str, str] | None = None,
         given: Mapping[str, Any] | None = None,
         http_settings: HttpSettings | None = None,
+        offline: bool = False,
         progress: Callable[[], AbstractContextManager[Progress]] | None = None,
         note: Callable[[str], None] = lambda line: None,
         stdin: BinaryIO | None = None,
@@ -97,7 +99,9 @@ class Session:
         self.diagnostics = diagnostics if diagnostics is not None else Diagnostics()
         self.environ = dict(os.environ if environ is None else environ)
         self.given = dict(given or {})
-        self.http_settings = http_settings or HttpSettings(cache_dir=self.environ.get("PAPERCITE_CACHE_DIR"))
+        self.http_settings = http_settings or HttpSettings(
+            offline=offline, cache_dir=self.environ.get("PAPERCITE_CACHE_DIR")
+        )
         self.progress = progress
         self.note = note
         self.stdin = stdin

@@ -32,16 +32,13 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
     registry = Registry(pm_factory())
     enrichers = [registry.enricher(name) for name in registry.enrichers.names()]
     checkers = [enricher for enricher in enrichers if enricher.checker is not None]
+    # The settings of the plugins each command runs: export any enricher, check-links the checkers.
+    declared = {"export": plugin_settings.declared(enrichers), "check-links": plugin_settings.declared(checkers)}
     services = {service.token: service.name for service in plugin_settings.services(enrichers) if service.token}
-    secrets = {
-        command: [(s, services.get(s.name)) for s in plugin_settings.declared(plugins) if s.secret]
-        for command, plugins in (("export", enrichers), ("check-links", checkers))
-    }
+    secrets = {command: [(s, services.get(s.name)) for s in found if s.secret] for command, found in declared.items()}
     # A settings file in a checked repository does not choose where requests and tokens go.
     not_from_files = {
-        s.name: (s.env[0] if s.env else "the environment")
-        for s in plugin_settings.declared(enrichers)
-        if s.url or s.secret
+        s.name: (s.env[0] if s.env else "the environment") for s in declared["export"] if s.url or s.secret
     }
 
     @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -79,8 +76,8 @@ def make_cli(pm_factory: Callable[[], Any] = get_plugin_manager) -> click.Group:
 
     for command in (
         parse.command(),
-        export.command(registry),
-        check_links.command(registry),
+        export.command(registry, declared["export"]),
+        check_links.command(declared["check-links"]),
         config.command(secrets),
         completion.command(),
         plugins.command(),

@@ -121,8 +121,8 @@ def _url(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 
 def _setting_option(setting: Setting) -> Decorator:
     """The option of a plugin's setting: ``--NAME``, read from its environment variables too."""
-    env = ", ".join(setting.env)
-    shown = f" [env {' or '.join(setting.env)}; default {setting.default}]" if env else f" [default {setting.default}]"
+    env = f"env {' or '.join(setting.env)}; " if setting.env else ""
+    shown = f" [{env}default {setting.default}]"
     kind: Any = str
     if setting.type in (float, int):
         limit = setting.minimum

@@ -109,6 +109,21 @@ _CSL_TYPES = fieldmap.CSL_TYPES
 _ALIASES = {"journalAbbreviation": "container-title-short", "shortTitle": "title-short"}
 
 
+# How each CSL variable is read: names, a date, rich text, identifiers as they are, or text.
+_HOW: dict[str, str] = {
+    **{k: "text" for k in fieldmap.CSL_TEXT_VARIABLES | fieldmap.CSL_NUMBER_VARIABLES},
+    **{k: "verbatim" for k in fieldmap.VERBATIM_VARIABLES},
+    **{k: "rich" for k in fieldmap.CSL_RICH_VARIABLES},
+    **{k: "date" for k in fieldmap.CSL_DATE_VARIABLES},
+    **{k: "name" for k in fieldmap.CSL_NAME_VARIABLES},
+}
+
+
+def _strings(value: Any) -> list[str]:
+    """A list of strings from a JSON value that should be one (anything else gives none)."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 def item_to_paper(item: Any, source: Source) -> Paper:
     """One CSL-JSON item as a record; raises :class:`ItemError` if it cannot be one."""
     if not isinstance(item, dict):
@@ -273,18 +288,3 @@ _NOTE_URL = re.compile(r"https?://\S+")
 def _links(urls: list[str]) -> tuple[Link, ...]:
     """The GitHub and Hugging Face links of several URLs, each once."""
     return tuple(dict.fromkeys(link for url in urls for link in find_links(url.rstrip(";,"))))
-
-
-# How each CSL variable is read: names, a date, rich text, identifiers as they are, or text.
-_HOW: dict[str, str] = {
-    **{k: "text" for k in fieldmap.CSL_TEXT_VARIABLES | fieldmap.CSL_NUMBER_VARIABLES},
-    **{k: "verbatim" for k in fieldmap.VERBATIM_VARIABLES},
-    **{k: "rich" for k in fieldmap.CSL_RICH_VARIABLES},
-    **{k: "date" for k in fieldmap.CSL_DATE_VARIABLES},
-    **{k: "name" for k in fieldmap.CSL_NAME_VARIABLES},
-}
-
-
-def _strings(value: Any) -> list[str]:
-    """A list of strings from a JSON value that should be one (anything else gives none)."""
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import click
 
@@ -18,8 +19,8 @@ from papercite.cli.options import (
 )
 from papercite.links.reports import FORMATS, Policy, summary
 from papercite.model import LinkStatus
-from papercite.plugins import settings as plugin_settings
-from papercite.plugins.manager import PluginError, Registry
+from papercite.plugins.manager import PluginError
+from papercite.plugins.types import Setting
 from papercite.session import Session, Stop
 
 
@@ -42,8 +43,8 @@ def _patterns(excludes: tuple[str, ...]) -> list[re.Pattern[str]]:
     return patterns
 
 
-def command(registry: Registry) -> click.Command:
-    checkers = [registry.enricher(n) for n in registry.enrichers.names() if registry.enricher(n).checker is not None]
+def command(settings: Sequence[Setting]) -> click.Command:
+    """``settings``: those of the installed link checkers, offered as options."""
 
     @click.command("check-links")
     @reader_options
@@ -99,7 +100,7 @@ def command(registry: Registry) -> click.Command:
         metavar="NAME[,NAME...]",
         help="Use only these link checkers (default: every installed one; built in: github, hf).",
     )
-    @network_options(plugin_settings.declared(checkers))
+    @network_options(settings)
     @click.pass_obj
     def check_links(
         app: App,

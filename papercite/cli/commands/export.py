@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -11,9 +12,8 @@ from papercite.citekeys import DEFAULT_PATTERN, KeyPatternError, check_pattern
 from papercite.cli.app import App, say, writing
 from papercite.cli.options import NetRequest, ReadRequest, names, network_options, reader_options, without_clashes
 from papercite.exporters.references import StyleError, style_path
-from papercite.plugins import settings as plugin_settings
 from papercite.plugins.manager import Registry
-from papercite.plugins.types import ExportOptions
+from papercite.plugins.types import ExportOptions, Setting
 from papercite.session import Enrichment, Session
 
 
@@ -44,8 +44,8 @@ def _contents(path: str) -> bytes | None:
         return None
 
 
-def command(registry: Registry) -> click.Command:
-    settings = plugin_settings.declared(registry.enricher(name) for name in registry.enrichers.names())
+def command(registry: Registry, settings: Sequence[Setting]) -> click.Command:
+    """``settings``: those of the installed enrichers, offered as options."""
 
     @click.command()
     @reader_options
@@ -203,7 +203,6 @@ def command(registry: Registry) -> click.Command:
             if merge_into is None:
                 export_to(session, read, output or "-", to, options, enrichment, fail_if_changed)
                 return
-            session.exporter(to, read.fmt)
             merged = session.merge(
                 read.inputs, to, merge_into, output, options,
                 fmt=read.fmt, as_of=read.as_of, enrichment=enrichment, stdout=sys.stdout.buffer,
